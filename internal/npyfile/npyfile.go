@@ -18,6 +18,9 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npy/float16"
@@ -52,8 +55,19 @@ type FormatError struct{ Msg string }
 
 func (e *FormatError) Error() string { return e.Msg }
 
+// formatErr builds a FormatError; control characters (header bytes quoted by
+// npyio may hold newlines) are escaped so the message stays on one line.
 func formatErr(format string, args ...any) error {
-	return &FormatError{Msg: fmt.Sprintf(format, args...)}
+	var b strings.Builder
+	for _, r := range fmt.Sprintf(format, args...) {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return &FormatError{Msg: b.String()}
 }
 
 var magic = []byte("\x93NUMPY")
@@ -148,22 +162,29 @@ func Decode(data []byte) (a *Array, err error) {
 		bo = binary.BigEndian
 	}
 
-	n := 1
+	// Count elements, saturating: a claim beyond the data present is refused
+	// without computing (or allocating) it.
+	n, over := 1, false
 	for _, d := range descr.Shape {
 		if d < 0 {
 			return nil, formatErr(".npy shape %v has a negative dimension", descr.Shape)
 		}
-		if d != 0 && n > math.MaxInt32/d {
-			return nil, formatErr(".npy shape %v is too large", descr.Shape)
+		if d == 0 {
+			n, over = 0, false
+			break
 		}
-		n *= d
+		if n > len(body)/d {
+			over = true
+		} else {
+			n *= d
+		}
 	}
-	if need := n * k.size; need != len(body) {
-		if need > len(body) {
-			return nil, formatErr(".npy header claims shape %v of %s (%d bytes), only %d bytes of data present",
-				descr.Shape, k.name, need, len(body))
-		}
-		return nil, formatErr(".npy holds %d bytes of data, shape %v of %s needs %d", len(body), descr.Shape, k.name, need)
+	if over || n*k.size > len(body) {
+		return nil, formatErr(".npy header claims shape %v of %s, more than the %d bytes of data present",
+			descr.Shape, k.name, len(body))
+	}
+	if n*k.size != len(body) {
+		return nil, formatErr(".npy holds %d bytes of data, shape %v of %s needs %d", len(body), descr.Shape, k.name, n*k.size)
 	}
 
 	a = &Array{DType: k.name, Shape: append([]int{}, descr.Shape...), Float: make([]float64, n)}
