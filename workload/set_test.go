@@ -1,0 +1,393 @@
+package workload
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"neurosim/internal/npyfile"
+)
+
+const testdata = "../testdata/workload"
+
+func fixture(name string) string { return filepath.Join(testdata, name) }
+
+// loadART loads the copies of the reference ART test set.
+func loadART(t *testing.T) *Set {
+	t.Helper()
+	s, err := LoadInputs(fixture("art_inputs.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LoadLabels(fixture("art_labels.npy")); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestFixturesAreReferenceCopies guards the copied reference files: the
+// digests are those of art/inputs.npy and art/labels.npy in the reference
+// art/manifest.json.
+func TestFixturesAreReferenceCopies(t *testing.T) {
+	for name, want := range map[string]string{
+		"art_inputs.npy": "83d0087904b30b990b83fe4a926fc337baeafd64f985b01cd3ed5854a58d97e8",
+		"art_labels.npy": "27c0498f546c1968cb81ad4812c28e67890f9eec0073fc04fda99b50508be0e7",
+	} {
+		data, err := os.ReadFile(fixture(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		if got := hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("%s: sha256 %s, want %s (reference manifest)", name, got, want)
+		}
+	}
+}
+
+// artLayoutError checks, without using the package's own decoding, that s
+// follows the ART layout of the reference README and that every label is the
+// one-hot index of the digit paired with the query key.
+func artLayoutError(s *Set) error {
+	if s.T != 9 || s.I != 37 {
+		return errors.New("shape: want T = 9, I = 37")
+	}
+	if s.Labels == nil || len(s.Labels) != s.N {
+		return errors.New("want one label per sequence")
+	}
+	for n := range s.N {
+		var sym [9]int
+		for t := range 9 {
+			hot, ones := -1, 0
+			for i := range 37 {
+				switch v := s.X[(n*9+t)*37+i]; v {
+				case 0:
+				case 1:
+					hot = i
+					ones++
+				default:
+					return errorf("test", s.Name, "seq %d step %d channel %d = %v, want 0 or 1", n, t, i, v)
+				}
+			}
+			if ones != 1 {
+				return errorf("test", s.Name, "seq %d step %d has %d ones, want 1", n, t, ones)
+			}
+			sym[t] = hot
+		}
+		isKey := func(j int) bool { return 0 <= j && j <= 25 }
+		isDigit := func(j int) bool { return 26 <= j && j <= 35 }
+		for _, t := range []int{0, 2, 4} {
+			if !isKey(sym[t]) || !isDigit(sym[t+1]) {
+				return errorf("test", s.Name, "seq %d steps %d,%d = %d,%d, want key then digit", n, t, t+1, sym[t], sym[t+1])
+			}
+		}
+		if sym[0] == sym[2] || sym[0] == sym[4] || sym[2] == sym[4] {
+			return errorf("test", s.Name, "seq %d keys %d %d %d not distinct", n, sym[0], sym[2], sym[4])
+		}
+		if sym[6] != 36 || sym[7] != 36 {
+			return errorf("test", s.Name, "seq %d steps 6,7 = %d,%d, want 36 ('?')", n, sym[6], sym[7])
+		}
+		paired := -1
+		for _, t := range []int{0, 2, 4} {
+			if sym[8] == sym[t] {
+				paired = sym[t+1]
+			}
+		}
+		if paired < 0 {
+			return errorf("test", s.Name, "seq %d query %d is not one of its keys", n, sym[8])
+		}
+		if s.Labels[n] != paired {
+			return errorf("test", s.Name, "seq %d label %d, the query's value is %d", n, s.Labels[n], paired)
+		}
+	}
+	return nil
+}
+
+func TestReferenceART(t *testing.T) {
+	s := loadART(t)
+	if s.N != 128 || s.T != 9 || s.I != 37 || len(s.X) != 128*9*37 || len(s.Labels) != 128 {
+		t.Fatalf("shape N,T,I = %d,%d,%d (len X %d, labels %d), want 128,9,37", s.N, s.T, s.I, len(s.X), len(s.Labels))
+	}
+	if s.Name != fixture("art_inputs.npy") || s.LabelsName != fixture("art_labels.npy") {
+		t.Errorf("names %q, %q", s.Name, s.LabelsName)
+	}
+	// Stated in the reference README: inputs[0] = y4t7k0??t -> '7' (label 33).
+	if got, err := s.Symbols(0); err != nil || got != "y4t7k0??t" {
+		t.Errorf("Symbols(0) = %q, %v; want y4t7k0??t", got, err)
+	}
+	if s.Labels[0] != 33 {
+		t.Errorf("label 0 = %d, want 33", s.Labels[0])
+	}
+	if err := artLayoutError(s); err != nil {
+		t.Error(err)
+	}
+	for _, err := range []error{s.CheckWidth(37), s.CheckLabels(37)} {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestSeq(t *testing.T) {
+	s := loadART(t)
+	for _, n := range []int{0, 1, 127} {
+		seq := s.Seq(n)
+		if len(seq) != 9*37 || cap(seq) != 9*37 || &seq[0] != &s.X[n*9*37] {
+			t.Errorf("Seq(%d): len %d cap %d, want a 333-value view of X", n, len(seq), cap(seq))
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Seq(128) did not panic")
+		}
+	}()
+	s.Seq(128)
+}
+
+func TestLoadSmall(t *testing.T) {
+	s, err := LoadInputs(fixture("good_inputs_f64.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, labels := range []string{"good_labels.npy", "good_labels_i4.npy"} {
+		if err := s.LoadLabels(fixture(labels)); err != nil {
+			t.Fatal(err)
+		}
+		// gen.py writes y4t7k0??t and a0b1c2??b with labels 33 ('7') and 27 ('1').
+		if len(s.Labels) != 2 || s.Labels[0] != 33 || s.Labels[1] != 27 {
+			t.Errorf("%s: labels %v, want [33 27]", labels, s.Labels)
+		}
+	}
+	for n, want := range []string{"y4t7k0??t", "a0b1c2??b"} {
+		if got, err := s.Symbols(n); err != nil || got != want {
+			t.Errorf("Symbols(%d) = %q, %v; want %q", n, got, err, want)
+		}
+	}
+	if err := artLayoutError(s); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestInputErrors(t *testing.T) {
+	tests := []struct {
+		file string
+		want string
+	}{
+		{"rank2.npy", "inputs " + fixture("rank2.npy") + ": shape [18 37] has rank 2, want [N T I] (rank 3)"},
+		{"rank0.npy", "shape [] has rank 0, want [N T I] (rank 3)"},
+		{"zero_dim.npy", "shape [0 9 37] has a zero dimension, want N, T, I ≥ 1"},
+		{"int_inputs.npy", "dtype int64, want float32 or float64"},
+		{"nan.npy", "sequence 1 step 4 channel 7 is NaN, want a finite value"},
+		{"inf.npy", "sequence 0 step 8 channel 36 is -Inf, want a finite value"},
+		{"truncated.npy", "header claims shape [128 9 37] of float32, more than the 2664 bytes of data present"},
+		{"not_npy.npy", "not a .npy file"},
+		{"missing.npy", "inputs " + fixture("missing.npy") + ": cannot open: no such file or directory"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			path := fixture(tc.file)
+			s, err := LoadInputs(path)
+			if err == nil {
+				t.Fatalf("LoadInputs(%s) = %d×%d×%d, want error %q", path, s.N, s.T, s.I, tc.want)
+			}
+			check := func(err error) {
+				t.Helper()
+				msg := err.Error()
+				if !strings.Contains(msg, tc.want) || !strings.HasPrefix(msg, "inputs "+path+": ") {
+					t.Errorf("error %q, want it to name %s and contain %q", msg, path, tc.want)
+				}
+				if strings.Contains(msg, "\n") {
+					t.Errorf("error %q spans several lines", msg)
+				}
+				if _, ok := errors.AsType[*Error](err); !ok {
+					t.Errorf("error %T, want *workload.Error", err)
+				}
+			}
+			check(err)
+			if data, rerr := os.ReadFile(path); rerr == nil {
+				if _, err := DecodeInputs(path, data); err == nil {
+					t.Error("DecodeInputs accepted what LoadInputs refused")
+				} else {
+					check(err)
+				}
+			}
+		})
+	}
+}
+
+func TestInputErrorCauses(t *testing.T) {
+	_, err := LoadInputs(fixture("missing.npy"))
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v does not wrap fs.ErrNotExist", err)
+	}
+	_, err = LoadInputs(fixture("truncated.npy"))
+	if _, ok := errors.AsType[*npyfile.FormatError](err); !ok {
+		t.Errorf("truncated file: %v does not wrap *npyfile.FormatError", err)
+	}
+}
+
+func TestLabelErrors(t *testing.T) {
+	good := fixture("good_inputs_f64.npy") // N = 2
+	tests := []struct {
+		file string
+		want string
+	}{
+		{"labels_short.npy", "labels " + fixture("labels_short.npy") + ": 1 labels, want 2 (one per sequence of inputs " + good + ")"},
+		{"labels_rank2.npy", "shape [2 1] has rank 2, want [N] (rank 1)"},
+		{"labels_float.npy", "dtype float32, want an integer dtype"},
+		{"labels_bool.npy", "dtype bool, want an integer dtype"},
+		{"labels_negative.npy", "label 1 is -1, want ≥ 0"},
+		{"truncated.npy", "more than the 2664 bytes of data present"},
+		{"missing.npy", "cannot open: no such file or directory"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			s, err := LoadInputs(good)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := fixture(tc.file)
+			err = s.LoadLabels(path)
+			if err == nil {
+				t.Fatalf("LoadLabels(%s) = %v, want error %q", path, s.Labels, tc.want)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.want) || !strings.HasPrefix(msg, "labels "+path+": ") {
+				t.Errorf("error %q, want it to name %s and contain %q", msg, path, tc.want)
+			}
+			if s.Labels != nil || s.LabelsName != "" {
+				t.Errorf("failed LoadLabels left labels %v from %q", s.Labels, s.LabelsName)
+			}
+		})
+	}
+}
+
+func TestCheckWidth(t *testing.T) {
+	s, err := LoadInputs(fixture("width40.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "inputs " + fixture("width40.npy") + ": 40 values per step, the model takes 37"
+	if err := s.CheckWidth(37); err == nil || err.Error() != want {
+		t.Errorf("CheckWidth(37) = %v, want %q", err, want)
+	}
+	if err := s.CheckWidth(40); err != nil {
+		t.Errorf("CheckWidth(40) = %v", err)
+	}
+	if _, err := s.Symbols(0); err == nil || !strings.Contains(err.Error(), "40 values per step, ART symbols need 37") {
+		t.Errorf("Symbols on width 40 = %v", err)
+	}
+}
+
+func TestCheckLabels(t *testing.T) {
+	inputs := fixture("good_inputs_f64.npy")
+	tests := []struct {
+		name    string
+		labels  string // "" = none loaded
+		classes int
+		want    string // "" = no error
+	}{
+		{"fits", "good_labels.npy", 37, ""},
+		{"tight", "good_labels.npy", 34, ""},
+		{"too many", "labels_big.npy", 37, "labels " + fixture("labels_big.npy") + ": label 1 is 37, the model has 37 classes (want 0..36)"},
+		{"below", "good_labels.npy", 30, "label 0 is 33, the model has 30 classes (want 0..29)"},
+		{"no classes", "good_labels.npy", 0, "the model has 0 classes, want ≥ 1"},
+		{"no labels", "", 37, "inputs " + inputs + ": no labels, want one per sequence"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := LoadInputs(inputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.labels != "" {
+				if err := s.LoadLabels(fixture(tc.labels)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err = s.CheckLabels(tc.classes)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("CheckLabels(%d) = %v", tc.classes, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("CheckLabels(%d) = %v, want %q", tc.classes, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSymbolsNotOneHot(t *testing.T) {
+	s, err := LoadInputs(fixture("good_inputs_f64.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(step []float64)
+	}{
+		{"two ones", func(step []float64) { step[3] = 1 }},
+		{"no one", func(step []float64) { clear(step) }},
+		{"half", func(step []float64) { step[3] = 0.5 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := *s
+			c.X = append([]float64(nil), s.X...)
+			tc.edit(c.Seq(1)[2*37 : 3*37])
+			want := "sequence 1 step 2 is not one-hot"
+			if _, err := c.Symbols(1); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("Symbols(1) = %v, want %q", err, want)
+			}
+		})
+	}
+}
+
+// FuzzDecodeInputs feeds arbitrary bytes to DecodeInputs and DecodeLabels:
+// they must not panic, and whatever they accept must satisfy the Set
+// invariants.
+func FuzzDecodeInputs(f *testing.F) {
+	paths, err := filepath.Glob(fixture("*.npy"))
+	if err != nil || len(paths) == 0 {
+		f.Fatalf("no seeds in %s: %v", testdata, err)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := DecodeInputs("fuzz.npy", data)
+		if err != nil {
+			if s != nil {
+				t.Fatal("non-nil Set with an error")
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, "inputs fuzz.npy: ") || strings.Contains(msg, "\n") {
+				t.Fatalf("error %q is not one line naming the input", msg)
+			}
+			// The same bytes as labels of a one-sequence set.
+			one := &Set{Name: "one", N: 1, T: 1, I: 1, X: []float64{0}}
+			if err := one.DecodeLabels("fuzz.npy", data); err == nil {
+				if len(one.Labels) != 1 || one.Labels[0] < 0 {
+					t.Fatalf("accepted labels %v", one.Labels)
+				}
+			}
+			return
+		}
+		if s.N < 1 || s.T < 1 || s.I < 1 || len(s.X) != s.N*s.T*s.I || s.Labels != nil {
+			t.Fatalf("accepted %d×%d×%d with %d values, labels %v", s.N, s.T, s.I, len(s.X), s.Labels)
+		}
+		for k, v := range s.X {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("accepted non-finite X[%d] = %v", k, v)
+			}
+		}
+		if got := len(s.Seq(s.N - 1)); got != s.T*s.I {
+			t.Fatalf("Seq(N-1) has %d values, want %d", got, s.T*s.I)
+		}
+	})
+}
