@@ -1,0 +1,209 @@
+package synapse
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"neurosim/arch"
+	"neurosim/checkpoint"
+)
+
+// BuildError reports a checkpoint that does not fit its architecture config.
+type BuildError struct {
+	File   string // the checkpoint
+	Tensor string // the tensor concerned, "" when not about one tensor
+	Msg    string
+}
+
+func (e *BuildError) Error() string {
+	if e.Tensor == "" {
+		return fmt.Sprintf("checkpoint %s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("checkpoint %s: tensor %q %s", e.File, e.Tensor, e.Msg)
+}
+
+// params hands out the tensors a unit needs and remembers which were used, so
+// that tensors the config does not explain can be refused (as PyTorch's strict
+// load_state_dict does).
+type params struct {
+	sd   *checkpoint.StateDict
+	used map[string]bool
+}
+
+func newParams(sd *checkpoint.StateDict) *params {
+	return &params{sd: sd, used: map[string]bool{}}
+}
+
+func (p *params) errf(tensor, format string, args ...any) error {
+	return &BuildError{File: p.sd.File, Tensor: tensor, Msg: fmt.Sprintf(format, args...)}
+}
+
+func shapeString(s []int) string {
+	if len(s) == 0 {
+		return "[] (0-d)"
+	}
+	return fmt.Sprint(s)
+}
+
+// get returns the data of tensor name after checking it exists, is a float
+// tensor of the given shape and holds only finite values.
+func (p *params) get(name string, shape ...int) ([]float64, error) {
+	t, ok := p.sd.Get(name)
+	if !ok {
+		return nil, p.errf(name, "is missing (the config needs shape %s; the file has: %s)",
+			shapeString(shape), strings.Join(p.sd.Names(), ", "))
+	}
+	p.used[name] = true
+	if !t.DType.IsFloat() {
+		return nil, p.errf(name, "has integer dtype %s; weights must be floating point", t.DType)
+	}
+	if !slices.Equal(t.Shape, shape) {
+		return nil, p.errf(name, "has shape %s, config needs %s", shapeString(t.Shape), shapeString(shape))
+	}
+	if err := p.finite(t); err != nil {
+		return nil, err
+	}
+	return t.Data, nil
+}
+
+func (p *params) finite(t *checkpoint.Tensor) error {
+	for i, v := range t.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return p.errf(t.Name, "holds %v at flat index %d; weights must be finite", v, i)
+		}
+	}
+	return nil
+}
+
+// getAny returns a float tensor of any shape, with the same checks as get.
+func (p *params) getAny(name string) (*checkpoint.Tensor, error) {
+	t, ok := p.sd.Get(name)
+	if !ok {
+		return nil, p.errf(name, "is missing (the file has: %s)", strings.Join(p.sd.Names(), ", "))
+	}
+	p.used[name] = true
+	if !t.DType.IsFloat() {
+		return nil, p.errf(name, "has integer dtype %s; weights must be floating point", t.DType)
+	}
+	return t, p.finite(t)
+}
+
+// unused refuses tensors the architecture has no place for.
+func (p *params) unused(cfg *arch.Config) error {
+	for _, t := range p.sd.Tensors {
+		if !p.used[t.Name] {
+			return p.errf(t.Name, "is not used by a %s with this config (%s); check the config matches the checkpoint",
+				cfg.Unit, cfg.File)
+		}
+	}
+	return nil
+}
+
+// plasticParam returns λ or γ expanded to a full rows×cols matrix. A learned
+// parameter has the shape learn_plastic_weight_params_dims gives (scalar [1]
+// when empty) and broadcasts against the plastic state with PyTorch's rules
+// (trailing dimensions aligned); a fixed one is the config's value everywhere.
+func (p *params) plasticParam(name string, learned bool, dims []int, fixed float64, rows, cols int) ([]float64, error) {
+	out := make([]float64, rows*cols)
+	if !learned {
+		for i := range out {
+			out[i] = fixed
+		}
+		return out, nil
+	}
+	full := []int{rows, cols}
+	want := []int{1}
+	if len(dims) > 0 {
+		want = make([]int, len(dims))
+		for i, d := range dims {
+			want[i] = full[d]
+		}
+	}
+	data, err := p.get(name, want...)
+	if err != nil {
+		return nil, err
+	}
+	if err := broadcast(out, rows, cols, data, want); err != nil {
+		return nil, p.errf(name, "of shape %s does not broadcast against the plastic state [%d %d]", shapeString(want), rows, cols)
+	}
+	return out, nil
+}
+
+// broadcast fills dst (rows×cols) from src of shape shape using PyTorch's
+// broadcasting: dimensions are aligned from the right and must equal the target
+// or be 1.
+func broadcast(dst []float64, rows, cols int, src []float64, shape []int) error {
+	if len(shape) > 2 {
+		return fmt.Errorf("rank %d", len(shape))
+	}
+	s := []int{1, 1}
+	copy(s[2-len(shape):], shape)
+	if (s[0] != rows && s[0] != 1) || (s[1] != cols && s[1] != 1) {
+		return fmt.Errorf("shape %v vs [%d %d]", shape, rows, cols)
+	}
+	for r := range rows {
+		for c := range cols {
+			i := 0
+			if s[0] != 1 {
+				i += r * s[1]
+			}
+			if s[1] != 1 {
+				i += c
+			}
+			dst[r*cols+c] = src[i]
+		}
+	}
+	return nil
+}
+
+// scalar returns a 0-d or one-element tensor's value.
+func (p *params) scalar(name string) (float64, error) {
+	t, err := p.getAny(name)
+	if err != nil {
+		return 0, err
+	}
+	if len(t.Data) != 1 {
+		return 0, p.errf(name, "has shape %s, config needs a scalar ([] or [1])", shapeString(t.Shape))
+	}
+	return t.Data[0], nil
+}
+
+// layerNorm returns the affine parameters of rnn.layer_norm when cfg uses it.
+func (p *params) layerNorm(n int) (*layerNorm, error) {
+	w, err := p.get("rnn.layer_norm.weight", n)
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.get("rnn.layer_norm.bias", n)
+	if err != nil {
+		return nil, err
+	}
+	return &layerNorm{weight: w, bias: b}, nil
+}
+
+// layerNorm is torch.nn.LayerNorm over the last dimension: biased variance,
+// ε = 1e-5, elementwise affine.
+type layerNorm struct{ weight, bias []float64 }
+
+const layerNormEps = 1e-5
+
+func (ln *layerNorm) apply(v []float64) {
+	n := float64(len(v))
+	var mean float64
+	for _, x := range v {
+		mean += x
+	}
+	mean /= n
+	var variance float64
+	for _, x := range v {
+		d := x - mean
+		variance += d * d
+	}
+	variance /= n
+	inv := 1 / math.Sqrt(variance+layerNormEps)
+	for i, x := range v {
+		v[i] = (x-mean)*inv*ln.weight[i] + ln.bias[i]
+	}
+}

@@ -1,0 +1,132 @@
+package synapse
+
+import (
+	"math"
+
+	"neurosim/arch"
+	"neurosim/energy"
+)
+
+// FastWeights is the Fast Weights RNN of Ba et al. (2016) as the reference
+// implements it (FastWeights(STPNr)), with λ, γ fixed by the config unless
+// learned:
+//
+//	A = λ⊙F_{t−1} + γ⊙(h_{t−1} ⊗ h_{t−1})
+//	a = W z + b;  h⁰ = act(LN(a));  h^{s+1} = act(LN(a + A h^s)), s < S
+//	E = Σ z_f² |W_rf| + Σ_{s<S} Σ_r Σ_j (h^s_j)² |A_rj|
+//	F_t = clamp(λ⊙A + γ⊙(h_t ⊗ h_t))      (clamp ±1000 unless configured)
+//
+// The stored F_t is the fast-weight matrix after a second decay: the
+// reference's wrapper runs STPNr.update_states on the A the layer returns.
+type FastWeights struct {
+	in, hidden, s int
+	w             dense
+	bias          []float64
+	ln            *layerNorm
+	act           arch.Activation // cell activation
+	wrap          arch.Activation // wrapper activation (normally none)
+	plast         plasticity
+}
+
+func newFastWeights(c *arch.Config, p *params) (*FastWeights, error) {
+	I, H := c.InputSize, c.Hidden
+	fw := &FastWeights{in: I, hidden: H, s: c.S, act: c.CellActivation, wrap: c.Activation}
+	w, err := p.get("rnn.weight", H, I+H)
+	if err != nil {
+		return nil, err
+	}
+	fw.w = dense{rows: H, cols: I + H, w: w}
+	if c.Bias {
+		if fw.bias, err = p.get("rnn.bias", H); err != nil {
+			return nil, err
+		}
+	}
+	if c.LayerNorm {
+		if fw.ln, err = p.layerNorm(H); err != nil {
+			return nil, err
+		}
+	}
+	fw.plast, err = newPlasticity(c, p, H, H)
+	return fw, err
+}
+
+func (fw *FastWeights) Unit() arch.Unit { return arch.FastWeights }
+func (fw *FastWeights) InputSize() int  { return fw.in }
+func (fw *FastWeights) HiddenSize() int { return fw.hidden }
+func (fw *FastWeights) Synapses() int   { return fw.hidden*(fw.in+fw.hidden) + fw.s*fw.hidden*fw.hidden }
+func (fw *FastWeights) newState() cellState {
+	H := fw.hidden
+	return &fwState{cell: fw, f: make([]float64, H*H), a: make([]float64, H*H), h: make([]float64, H),
+		z: make([]float64, fw.in+H), pre: make([]float64, H), next: make([]float64, H), oja: make([]float64, H)}
+}
+
+type fwState struct {
+	cell   *FastWeights
+	f, a   []float64 // stored fast weights F, and this step's A
+	h      []float64 // h_{t−1}, then h_t
+	z, pre []float64
+	next   []float64
+	oja    []float64
+}
+
+func (st *fwState) reset()            { clear(st.f); clear(st.h) }
+func (st *fwState) output() []float64 { return st.h }
+
+func (st *fwState) step(x []float64) energy.Paper {
+	fw := st.cell
+	H := fw.hidden
+	copy(st.z, x)
+	copy(st.z[fw.in:], st.h)
+	lam, gam := fw.plast.lambda, fw.plast.gamma
+	for r := range H {
+		hr := st.h[r]
+		for j := range H {
+			i := r*H + j
+			st.a[i] = lam[i]*st.f[i] + gam[i]*(hr*st.h[j])
+		}
+	}
+	if fw.bias != nil {
+		copy(st.pre, fw.bias)
+	} else {
+		clear(st.pre)
+	}
+	e := fw.w.read(st.z, st.pre)
+	hs := st.h // h^s; h_{t−1} is no longer needed once A is built
+	copy(hs, st.pre)
+	fw.activate(hs)
+	for range fw.s {
+		for r := range H {
+			row := st.a[r*H : (r+1)*H]
+			acc := st.pre[r]
+			var er float64
+			for j, v := range row {
+				hj := hs[j]
+				acc += v * hj
+				er += hj * hj * math.Abs(v)
+			}
+			st.next[r] = acc
+			e += er
+		}
+		copy(hs, st.next)
+		fw.activate(hs)
+	}
+	if fw.wrap != arch.Identity {
+		for i, v := range hs {
+			hs[i] = fw.wrap.Apply(v)
+		}
+	}
+	// The wrapper then updates the returned A as an STPNr state, with
+	// presynaptic and postsynaptic activity both h_t.
+	copy(st.f, st.a)
+	fw.plast.update(st.f, hs, hs, nil, st.oja)
+	return energy.Paper(e)
+}
+
+func (fw *FastWeights) activate(v []float64) {
+	if fw.ln != nil {
+		fw.ln.apply(v)
+	}
+	for i, x := range v {
+		v[i] = fw.act.Apply(x)
+	}
+}

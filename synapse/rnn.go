@@ -1,0 +1,193 @@
+package synapse
+
+import (
+	"math"
+
+	"neurosim/arch"
+	"neurosim/energy"
+)
+
+// dense is a static synaptic array: rows postsynaptic neurons, cols
+// presynaptic inputs, row-major.
+type dense struct {
+	rows, cols int
+	w          []float64
+}
+
+// read adds W·z to out and returns Σ_r Σ_f z_f² |W_rf|.
+func (d *dense) read(z, out []float64) float64 {
+	var e float64
+	for r := range d.rows {
+		row := d.w[r*d.cols : (r+1)*d.cols]
+		var acc, er float64
+		for c, v := range row {
+			zc := z[c]
+			acc += v * zc
+			er += zc * zc * math.Abs(v)
+		}
+		out[r] += acc
+		e += er
+	}
+	return e
+}
+
+// RNN is the non-plastic Elman baseline (CustomRNNCell):
+// h_t = act(LN(z W + b)), z = [x_t ; h_{t−1}], E = Σ z_f² |W_fh|.
+// The reference stores W presynaptic-first, [I+H, H]; it is transposed here.
+type RNN struct {
+	in, hidden int
+	w          dense
+	bias       []float64
+	ln         *layerNorm
+	act        arch.Activation // the cell's nonlinearity
+	wrap       arch.Activation // the wrapper's activation, applied to the output only
+}
+
+func newRNN(c *arch.Config, p *params) (*RNN, error) {
+	I, H := c.InputSize, c.Hidden
+	n := &RNN{in: I, hidden: H, act: c.CellActivation, wrap: c.Activation}
+	wt, err := p.get("rnn.weight", I+H, H)
+	if err != nil {
+		return nil, err
+	}
+	n.w = dense{rows: H, cols: I + H, w: make([]float64, H*(I+H))}
+	for f := range I + H {
+		for h := range H {
+			n.w.w[h*(I+H)+f] = wt[f*H+h]
+		}
+	}
+	if c.Bias {
+		if n.bias, err = p.get("rnn.bias", H); err != nil {
+			return nil, err
+		}
+	}
+	if c.LayerNorm {
+		if n.ln, err = p.layerNorm(H); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+func (n *RNN) Unit() arch.Unit { return arch.RNN }
+func (n *RNN) InputSize() int  { return n.in }
+func (n *RNN) HiddenSize() int { return n.hidden }
+func (n *RNN) Synapses() int   { return n.hidden * (n.in + n.hidden) }
+func (n *RNN) newState() cellState {
+	return &rnnState{cell: n, h: make([]float64, n.hidden), z: make([]float64, n.in+n.hidden),
+		out: make([]float64, n.hidden)}
+}
+
+type rnnState struct {
+	cell *RNN
+	h, z []float64
+	out  []float64
+}
+
+func (st *rnnState) reset()            { clear(st.h); clear(st.out) }
+func (st *rnnState) output() []float64 { return st.out }
+
+func (st *rnnState) step(x []float64) energy.Paper {
+	n := st.cell
+	copy(st.z, x)
+	copy(st.z[n.in:], st.h)
+	if n.bias != nil {
+		copy(st.h, n.bias)
+	} else {
+		clear(st.h)
+	}
+	e := n.w.read(st.z, st.h)
+	if n.ln != nil {
+		n.ln.apply(st.h)
+	}
+	for i, v := range st.h {
+		st.h[i] = n.act.Apply(v)
+		// A non-STP cell keeps its own state; the wrapper's activation (if
+		// any) only shapes what the readout sees.
+		st.out[i] = n.wrap.Apply(st.h[i])
+	}
+	return energy.Paper(e)
+}
+
+// LSTM is the non-plastic LSTM baseline (CustomLSTMCell): W [4H, I+H] with row
+// blocks (i, f, g, o); E sums z_f² |W_kf| over all 4H rows.
+type LSTM struct {
+	in, hidden int
+	w          dense
+	bias       []float64
+	ln         *layerNorm
+	wrap       arch.Activation
+}
+
+func newLSTM(c *arch.Config, p *params) (*LSTM, error) {
+	I, H := c.InputSize, c.Hidden
+	l := &LSTM{in: I, hidden: H, wrap: c.Activation}
+	w, err := p.get("rnn.weight", 4*H, I+H)
+	if err != nil {
+		return nil, err
+	}
+	l.w = dense{rows: 4 * H, cols: I + H, w: w}
+	if c.Bias {
+		if l.bias, err = p.get("rnn.bias", 4*H); err != nil {
+			return nil, err
+		}
+	}
+	if c.LayerNorm {
+		if l.ln, err = p.layerNorm(4 * H); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+func (l *LSTM) Unit() arch.Unit { return arch.LSTM }
+func (l *LSTM) InputSize() int  { return l.in }
+func (l *LSTM) HiddenSize() int { return l.hidden }
+func (l *LSTM) Synapses() int   { return 4 * l.hidden * (l.in + l.hidden) }
+func (l *LSTM) newState() cellState {
+	H := l.hidden
+	return &lstmState{cell: l, h: make([]float64, H), c: make([]float64, H), z: make([]float64, l.in+H),
+		gates: make([]float64, 4*H), out: make([]float64, H)}
+}
+
+type lstmState struct {
+	cell           *LSTM
+	h, c, z, gates []float64
+	out            []float64
+}
+
+func (st *lstmState) reset()            { clear(st.h); clear(st.c); clear(st.out) }
+func (st *lstmState) output() []float64 { return st.out }
+
+func (st *lstmState) step(x []float64) energy.Paper {
+	l := st.cell
+	H := l.hidden
+	copy(st.z, x)
+	copy(st.z[l.in:], st.h)
+	if l.bias != nil {
+		copy(st.gates, l.bias)
+	} else {
+		clear(st.gates)
+	}
+	e := l.w.read(st.z, st.gates)
+	if l.ln != nil {
+		l.ln.apply(st.gates)
+	}
+	lstmCell(st.gates, st.h, st.c, H)
+	for i, v := range st.h {
+		st.out[i] = l.wrap.Apply(v)
+	}
+	return energy.Paper(e)
+}
+
+// lstmCell applies gates laid out (i, f, g, o) to the cell state c and writes h.
+func lstmCell(gates, h, c []float64, H int) {
+	for j := range H {
+		i := arch.Logistic(gates[j])
+		f := arch.Logistic(gates[H+j])
+		g := math.Tanh(gates[2*H+j])
+		o := arch.Logistic(gates[3*H+j])
+		c[j] = f*c[j] + i*g
+		h[j] = o * math.Tanh(c[j])
+	}
+}
