@@ -32,4 +32,14 @@
 // [ART] draws such sequences from an explicit seed (see [ARTConfig] for the
 // exact algorithm); it cannot reproduce the reference sets, which come from
 // NumPy's global generator. Those are read from their .npy files instead.
+//
+// # Event streams
+//
+// A [Stream] holds timestamped inputs for event-driven runs: per sequence, a
+// list of network steps at integer times ([Tick], 1 ns), each with the
+// channels that received an event and their values. [DecodeEventsCSV] and
+// [DecodeEventsNPZ] read files of events (sequence, t in seconds, channel,
+// value); all events of a sequence at the same tick form one step. [Poisson]
+// and [Bursts] generate streams from an explicit seed, and [FromSet] turns
+// dense sequences into a stream with one step per step period.
 package workload

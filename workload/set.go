@@ -30,7 +30,7 @@ type Set struct {
 
 // Error reports a workload file, or a setting, that cannot be used.
 type Error struct {
-	What string // "inputs", "labels" or "art"
+	What string // "inputs", "labels", "art", "events", "time", "poisson" or "bursts"
 	Name string // file path or description
 	Msg  string // what was expected versus what was found
 	Err  error  // underlying error (e.g. *npyfile.FormatError, *fs.PathError), or nil
