@@ -1,0 +1,64 @@
+package circuit
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"neurosim/internal/testutil"
+)
+
+// FuzzParse feeds Parse arbitrary bytes, seeded with every design in
+// testdata/designs (good and bad) and the presets as WriteYAML writes them.
+// Parse must never panic; it returns either a valid design that survives
+// WriteYAML → Parse unchanged, or one *Error on one line naming the file.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(testutil.Testdata("designs", "*.yaml"))
+	bad, _ := filepath.Glob(testutil.Testdata("designs", "bad", "*.yaml"))
+	for _, file := range append(files, bad...) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, d := range Presets() {
+		var b bytes.Buffer
+		if err := d.WriteYAML(&b); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is not *Error: %v", err, err)
+			}
+			if msg := err.Error(); strings.ContainsAny(msg, "\n\r") || !strings.HasPrefix(msg, "design fuzz.yaml") {
+				t.Fatalf("error is not one line naming the file: %q", msg)
+			}
+			return
+		}
+		if err := d.Validate(); err != nil {
+			t.Fatalf("Parse accepted a design Validate rejects: %v", err)
+		}
+		var b bytes.Buffer
+		if err := d.WriteYAML(&b); err != nil {
+			t.Fatalf("WriteYAML: %v", err)
+		}
+		back, err := Parse("fuzz.yaml", b.Bytes())
+		if err != nil {
+			t.Fatalf("Parse of WriteYAML output: %v\n%s", err, b.String())
+		}
+		if diff := cmp.Diff(d, back); diff != "" {
+			t.Fatalf("round trip (-first +second):\n%s", diff)
+		}
+	})
+}
