@@ -23,8 +23,9 @@ import (
 	"unicode"
 
 	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npy/float16"
 	"gonum.org/v1/gonum/mat"
+
+	"neurosim/internal/half"
 )
 
 // MaxHeader bounds the header dictionary. NumPy writes a few hundred bytes;
@@ -197,7 +198,7 @@ func Decode(data []byte) (a *Array, err error) {
 		var v int64
 		switch k.name {
 		case "float16":
-			f = float64(float16.Float16Frombits(bo.Uint16(raw)).Float32())
+			f = half.Float64(bo.Uint16(raw))
 		case "float32":
 			f = float64(math.Float32frombits(bo.Uint32(raw)))
 		case "float64":

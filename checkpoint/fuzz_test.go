@@ -1,0 +1,82 @@
+package checkpoint_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"neurosim/checkpoint"
+	"neurosim/internal/testutil"
+)
+
+// zeroCRC rewrites a zip archive with every CRC-32 set to zero, which
+// archive/zip takes as "not recorded": mutations of its members then reach
+// the decoders instead of failing the checksum.
+func zeroCRC(t testing.TB, data []byte) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil
+	}
+	var zero uint32
+	var ms []member
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return nil
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+		rc.Close()
+		if err != nil {
+			return nil
+		}
+		ms = append(ms, member{name: f.Name, data: b, crc: &zero})
+	}
+	return makeZip(t, ms...)
+}
+
+// FuzzDecode checks that no input makes Decode panic, that errors are one
+// line naming the file, and that what decodes is self-consistent. It is
+// seeded with every file of testdata/checkpoint, and each archive again
+// without CRCs.
+func FuzzDecode(f *testing.F) {
+	seeds, err := filepath.Glob(testutil.Testdata("checkpoint", "*"))
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no seeds in %s", testutil.Testdata("checkpoint"))
+	}
+	for _, p := range seeds {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		if z := zeroCRC(f, data); z != nil {
+			f.Add(z)
+		}
+	}
+	// Small limits keep each run fast; the bounds themselves are tested
+	// elsewhere.
+	opt := checkpoint.Options{MaxBytes: 1 << 20, MaxElements: 1 << 16}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sd, err := checkpoint.Decode("fuzz", data, opt)
+		if err != nil {
+			if msg := err.Error(); !strings.HasPrefix(msg, "checkpoint fuzz: ") || strings.ContainsAny(msg, "\n\r") {
+				t.Fatalf("error %q is not one line naming the file", msg)
+			}
+			return
+		}
+		total := 0
+		for _, x := range sd.Tensors {
+			if len(x.Data) != x.Len() || x.DType.Size() == 0 {
+				t.Fatalf("tensor %q: %d values for shape %v, dtype %v", x.Name, len(x.Data), x.Shape, x.DType)
+			}
+			total += len(x.Data)
+		}
+		if total > 1<<16 {
+			t.Fatalf("%d elements decoded, MaxElements is %d", total, 1<<16)
+		}
+	})
+}

@@ -1,0 +1,137 @@
+package checkpoint
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"neurosim/internal/testutil"
+)
+
+// TestPickleCostModel checks that the pre-scan's estimate bounds what the
+// pre-scan and gopickle really allocate, on long runs of each opcode kind.
+// This is what keeps a small hostile pickle from exhausting memory.
+func TestPickleCostModel(t *testing.T) {
+	const n = 50000
+	run := func(head, unit, tail string) []byte {
+		return []byte(head + string(bytes.Repeat([]byte(unit), n)) + tail)
+	}
+	orderedDictKeys := []byte("\x80\x02ccollections\nOrderedDict\n)R")
+	for i := range n { // distinct int keys: the map grows
+		orderedDictKeys = append(orderedDictKeys, 'J', byte(i), byte(i>>8), byte(i>>16), 0, 'N', 's')
+	}
+	orderedDictKeys = append(orderedDictKeys, '.')
+	tests := []struct {
+		name   string
+		pickle []byte
+	}{
+		{"MARK", run("\x80\x02", "(", "N.")},
+		{"MARK TUPLE", run("\x80\x02", "(t", "N.")},
+		{"MARK x TUPLE1", run("\x80\x02", "(N\x85", "N.")},
+		{"EMPTY_TUPLE TUPLE1", run("\x80\x02", ")\x85", "N.")},
+		{"EMPTY_DICT", run("\x80\x02", "}", "N.")},
+		{"EMPTY_LIST", run("\x80\x02", "]", "N.")},
+		{"EMPTY_SET", run("\x80\x02", "\x8f", "N.")},
+		{"FROZENSET", run("\x80\x02(", "N", "\x91.")},
+		{"DUP", run("\x80\x02N", "2", ".")},
+		{"BININT1", run("\x80\x02", "K\x01", "N.")},
+		{"BINFLOAT", run("\x80\x02", "G\x3f\xf0\x00\x00\x00\x00\x00\x00", "N.")},
+		{"BINUNICODE", run("\x80\x02", "X\x03\x00\x00\x00abc", "N.")},
+		{"MEMOIZE", run("\x80\x04N", "\x94", ".")},
+		{"BINGET", run("\x80\x02Nq\x00", "h\x00", ".")},
+		{"APPENDS", run("\x80\x02](", "N", "e.")},
+		{"SETITEMS", run("\x80\x02}(", "X\x01\x00\x00\x00aN", "u.")},
+		{"OrderedDict SETITEM", orderedDictKeys},
+		{"REDUCE OrderedDict", run("\x80\x02ccollections\nOrderedDict\nq\x00", "h\x00)R", ".")},
+		{"GLOBAL", run("\x80\x02", "ctorch\nFloatStorage\n", "N.")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var cost int64
+			alloc := allocated(func() {
+				p := &prescanner{src: tt.pickle, memo: make(map[int]absValue)}
+				if _, err := p.run(); err != nil {
+					t.Fatal(err)
+				}
+				cost = p.cost
+				if _, err := unpickle(tt.pickle, nil); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if alloc > uint64(cost) {
+				t.Errorf("pre-scan estimated %d bytes, %d were allocated", cost, alloc)
+			}
+		})
+	}
+}
+
+// allocated reports the bytes f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// FuzzPickle drives the pickle boundary directly (pre-scan, gopickle,
+// state_dict choice, gathering of strided views), which FuzzDecode reaches
+// only rarely because zip members carry a CRC-32. Seeds are the data.pkl of
+// every torch archive in testdata/checkpoint and the legacy files whole.
+func FuzzPickle(f *testing.F) {
+	seeds, _ := filepath.Glob(testutil.Testdata("checkpoint", "*"))
+	for _, p := range seeds {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			f.Add(data) // legacy files, hostile files
+			continue
+		}
+		for _, m := range zr.File {
+			if strings.HasSuffix(m.Name, "data.pkl") {
+				rc, err := m.Open()
+				if err != nil {
+					continue
+				}
+				pkl, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+				rc.Close()
+				if err == nil {
+					f.Add(pkl)
+				}
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		d := &decoder{opt: Options{MaxElements: 1 << 16}, format: TorchLegacy, order: binary.LittleEndian, storages: make(map[string]*storage)}
+		d.load = func(st *storage) error { // zeros of the claimed size, if small
+			if n := st.numel * int64(st.dtype.Size()); n <= 1<<20 {
+				st.raw = make([]byte, n)
+				return nil
+			}
+			return errorf("storage too large for fuzzing")
+		}
+		for len(p) > 0 { // consecutive pickles, as in a legacy file
+			n, err := scanPickle(p)
+			if err != nil {
+				return
+			}
+			top, err := unpickle(p[:n], d.persistentLoad)
+			if err == nil {
+				if _, es, err := d.chooseStateDict(top); err == nil {
+					d.tensors(es)
+				}
+			}
+			p = p[n:]
+		}
+	})
+}
