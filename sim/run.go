@@ -12,31 +12,93 @@ import (
 	"neurosim/workload"
 )
 
-// Options tune a run. The zero value runs on every CPU without progress reports.
+// Pricer charges what each step did in joules; package circuit implements
+// it for a hardware design.
+type Pricer interface {
+	// Locations names the ledger's locations: the network's arrays, then
+	// the others the pricer charges (neurons, chip).
+	Locations() []string
+	// Meter says what the runner must record: Σ|z|·|e| (pulse-width
+	// reads) and how writes of the short-term state count.
+	Meter() (abs bool, writes synapse.WriteMode)
+	// NewDevice returns the device one worker reads through (nil for the
+	// ideal arrays of the paper). Devices are not shared between workers.
+	NewDevice() Device
+	// Charge adds the joules of one step of sequence n to l (whose step is
+	// already open). The simulated time attributed to the step is seconds
+	// plus periods step periods: a step lasts until the next step of its
+	// sequence, and the last step of a sequence, like every step of a
+	// clocked (dense) input, lasts one period. Keeping periods apart lets a
+	// pricer whose step period is a range charge both ends of it.
+	Charge(l *energy.Ledger, n int, a *synapse.Activity, seconds, periods float64)
+}
+
+// Device is a synapse.Device whose random draws (read noise) restart from a
+// stream of their own for every sequence, so that results do not depend on
+// which worker ran which sequence.
+type Device interface {
+	synapse.Device
+	Seed(sequence int)
+}
+
+// Options tune a run.
 type Options struct {
 	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
 	// Results do not depend on it.
 	Workers int
 	// Progress, when set, is called after each finished sequence with the
-	// number done so far. It is called from worker goroutines, serialised.
+	// number done so far. Calls are serialised.
 	Progress func(done, total int)
+	// Period is the duration of one network step in ticks (the design's
+	// step_period). A step that comes Δt after the previous one lasts
+	// Δt/Period network steps; it must be > 0.
+	Period workload.Tick
+	// Pricer, when set, charges every step in joules into Result.Ledger.
+	Pricer Pricer
+	// Clocked says the stream is a dense set at one step per period
+	// (workload.FromSet): every step lasts exactly one period.
+	Clocked bool
 }
 
-// Result is what a run produced.
+// Result is what a run produced. Steps are stored flat: sequence n's are
+// [Offsets[n], Offsets[n+1]).
 type Result struct {
-	N, T    int
+	N       int
 	Classes int
-	// PerStep holds the paper energy of every step, row-major [N][T].
+	Offsets []int
+	// PerStep is the paper energy of every step.
 	PerStep []energy.Paper
-	// Logits holds the readout after the last step, row-major [N][Classes].
+	// Ticks is each step's time; Deltas its length in network steps (Δ₁ = 1);
+	// Active the number of nonzero inputs it had.
+	Ticks  []workload.Tick
+	Deltas []float64
+	Active []int
+	// Logits holds the readout after the last step, [N][Classes]; a sequence
+	// with no steps reads out the initial state.
 	Logits []float64
-	// Predicted is the argmax of each sequence's logits (first maximum on ties,
-	// like torch.argmax).
+	// Predicted is the argmax of each sequence's logits (first maximum on
+	// ties, like torch.argmax).
 	Predicted []int
+	// Ledger holds the joules when a Pricer was given.
+	Ledger *energy.Ledger
+}
+
+// Steps is the number of steps of sequence n.
+func (r *Result) Steps(n int) int { return r.Offsets[n+1] - r.Offsets[n] }
+
+// Rect returns the common number of steps of every sequence, if there is one.
+func (r *Result) Rect() (int, bool) {
+	t := r.Steps(0)
+	for n := 1; n < r.N; n++ {
+		if r.Steps(n) != t {
+			return 0, false
+		}
+	}
+	return t, true
 }
 
 // Sequence returns the per-step energies of sequence n.
-func (r *Result) Sequence(n int) []energy.Paper { return r.PerStep[n*r.T : (n+1)*r.T] }
+func (r *Result) Sequence(n int) []energy.Paper { return r.PerStep[r.Offsets[n]:r.Offsets[n+1]] }
 
 // SequenceEnergy returns the total paper energy of sequence n, summed in step order.
 func (r *Result) SequenceEnergy(n int) energy.Paper {
@@ -59,21 +121,33 @@ func (r *Result) Total() energy.Paper {
 // MeanPerSequence is Total / N.
 func (r *Result) MeanPerSequence() energy.Paper { return r.Total() / energy.Paper(r.N) }
 
-// MeanPerStep is Total / (N·T), the reference's mean_energy_per_step.
-func (r *Result) MeanPerStep() energy.Paper { return r.Total() / energy.Paper(r.N*r.T) }
+// MeanPerStep is Total divided by the number of steps, the reference's
+// mean_energy_per_step for dense inputs.
+func (r *Result) MeanPerStep() energy.Paper {
+	if len(r.PerStep) == 0 {
+		return 0
+	}
+	return r.Total() / energy.Paper(len(r.PerStep))
+}
 
-// StepMeans returns the mean over sequences of the energy at each step t.
+// StepMeans returns, for each step index t, the mean over the sequences that
+// have a step t of its energy.
 func (r *Result) StepMeans() []energy.Paper {
-	m := make([]energy.Paper, r.T)
+	var sum []energy.Paper
+	var cnt []int
 	for n := range r.N {
 		for t, e := range r.Sequence(n) {
-			m[t] += e
+			if t == len(sum) {
+				sum, cnt = append(sum, 0), append(cnt, 0)
+			}
+			sum[t] += e
+			cnt[t]++
 		}
 	}
-	for t := range m {
-		m[t] /= energy.Paper(r.N)
+	for t := range sum {
+		sum[t] /= energy.Paper(cnt[t])
 	}
-	return m
+	return sum
 }
 
 // Accuracy is the fraction of sequences whose prediction equals its label.
@@ -87,28 +161,45 @@ func (r *Result) Accuracy(labels []int) float64 {
 	return float64(ok) / float64(len(labels))
 }
 
-// Run evaluates every sequence of set through net. The set's width must match
-// the network's input size; labels, when present, must be valid classes.
-func Run(ctx context.Context, net *synapse.Network, set *workload.Set, opt Options) (*Result, error) {
-	if err := set.CheckWidth(net.Cell.InputSize()); err != nil {
+// Run evaluates every sequence of in through net. The stream's width must
+// match the network's input size; labels, when present, must be valid classes.
+//
+// A sequence's steps are taken in time order. Step k lasts
+// Δ_k = (t_k − t_{k−1})/Period network steps (Δ₁ = 1); between steps no
+// neuron is evaluated and hidden states hold, while every decay factor λ in
+// [0, 1] acts as λ^Δ_k (synapse.Runner.StepFor). A dense set run through
+// workload.FromSet has Δ ≡ 1 and is the reference model exactly.
+func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Options) (*Result, error) {
+	if err := in.CheckWidth(net.Cell.InputSize()); err != nil {
 		return nil, err
 	}
-	if set.Labels != nil {
-		if err := set.CheckLabels(net.Classes); err != nil {
+	if in.Labels != nil {
+		if err := in.CheckLabels(net.Classes); err != nil {
 			return nil, err
 		}
 	}
-	res := &Result{
-		N: set.N, T: set.T, Classes: net.Classes,
-		PerStep:   make([]energy.Paper, set.N*set.T),
-		Logits:    make([]float64, set.N*net.Classes),
-		Predicted: make([]int, set.N),
+	if opt.Period <= 0 {
+		return nil, fmt.Errorf("sim: step period %d ticks, want > 0", opt.Period)
+	}
+	res := &Result{N: in.N, Classes: net.Classes, Offsets: make([]int, in.N+1)}
+	for n, q := range in.Seqs {
+		res.Offsets[n+1] = res.Offsets[n] + len(q.Steps)
+	}
+	steps := res.Offsets[in.N]
+	res.PerStep = make([]energy.Paper, steps)
+	res.Ticks = make([]workload.Tick, steps)
+	res.Deltas = make([]float64, steps)
+	res.Active = make([]int, steps)
+	res.Logits = make([]float64, in.N*net.Classes)
+	res.Predicted = make([]int, in.N)
+	if opt.Pricer != nil {
+		res.Ledger = energy.NewLedger(opt.Pricer.Locations(), in.N)
 	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, set.N)
+	workers = max(1, min(workers, in.N))
 	var (
 		next, done atomic.Int64
 		mu         sync.Mutex
@@ -118,17 +209,17 @@ func Run(ctx context.Context, net *synapse.Network, set *workload.Set, opt Optio
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := net.NewRunner()
+			w := newWorker(net, in.I, opt)
 			for {
 				n := int(next.Add(1) - 1)
-				if n >= set.N || ctx.Err() != nil {
+				if n >= in.N || ctx.Err() != nil {
 					return
 				}
-				runSequence(r, set, n, res)
+				w.sequence(in, n, res, opt)
 				if opt.Progress != nil {
 					d := int(done.Add(1))
 					mu.Lock()
-					opt.Progress(d, set.N)
+					opt.Progress(d, in.N)
 					mu.Unlock()
 				}
 			}
@@ -141,15 +232,58 @@ func Run(ctx context.Context, net *synapse.Network, set *workload.Set, opt Optio
 	return res, nil
 }
 
-func runSequence(r *synapse.Runner, set *workload.Set, n int, res *Result) {
-	r.Reset()
-	seq := set.Seq(n)
-	out := res.Sequence(n)
-	for t := range set.T {
-		out[t] = r.Step(seq[t*set.I : (t+1)*set.I])
+// worker is one goroutine's runner, input buffer and device.
+type worker struct {
+	r   *synapse.Runner
+	x   []float64
+	dev Device
+}
+
+func newWorker(net *synapse.Network, width int, opt Options) *worker {
+	w := &worker{r: net.NewRunner(), x: make([]float64, width)}
+	if opt.Pricer != nil {
+		abs, writes := opt.Pricer.Meter()
+		w.r.Meter(abs, writes)
+		if w.dev = opt.Pricer.NewDevice(); w.dev != nil {
+			w.r.SetDevice(w.dev)
+		}
+	}
+	return w
+}
+
+func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) {
+	w.r.Reset()
+	if w.dev != nil {
+		w.dev.Seed(n)
+	}
+	steps := in.Seqs[n].Steps
+	off := res.Offsets[n]
+	for k := range steps {
+		st := &steps[k]
+		delta := 1.0
+		if k > 0 {
+			delta = float64(st.T-steps[k-1].T) / float64(opt.Period)
+		}
+		st.Dense(w.x)
+		active := 0
+		for _, v := range st.Value {
+			if v != 0 {
+				active++
+			}
+		}
+		res.PerStep[off+k] = w.r.StepFor(w.x, delta)
+		res.Ticks[off+k], res.Deltas[off+k], res.Active[off+k] = st.T, delta, active
+		if res.Ledger != nil {
+			seconds, periods := 0.0, 1.0
+			if k+1 < len(steps) && !opt.Clocked {
+				seconds, periods = workload.Seconds(steps[k+1].T-st.T), 0
+			}
+			res.Ledger.BeginStep(n)
+			opt.Pricer.Charge(res.Ledger, n, w.r.Activity(), seconds, periods)
+		}
 	}
 	logits := res.Logits[n*res.Classes : (n+1)*res.Classes]
-	copy(logits, r.Logits())
+	copy(logits, w.r.Logits())
 	best := 0
 	for c, v := range logits {
 		if v > logits[best] {

@@ -1,8 +1,6 @@
 package synapse
 
 import (
-	"math"
-
 	"neurosim/arch"
 	"neurosim/energy"
 )
@@ -57,7 +55,13 @@ func (fw *FastWeights) Synapses() int   { return fw.hidden*(fw.in+fw.hidden) + f
 func (fw *FastWeights) newState() cellState {
 	H := fw.hidden
 	return &fwState{cell: fw, f: make([]float64, H*H), a: make([]float64, H*H), h: make([]float64, H),
-		z: make([]float64, fw.in+H), pre: make([]float64, H), next: make([]float64, H), oja: make([]float64, H)}
+		z: make([]float64, fw.in+H), pre: make([]float64, H), next: make([]float64, H), oja: make([]float64, H),
+		row: make([]float64, fw.in+H), lam: make([]float64, H*H), prev: make([]float64, H*H)}
+}
+
+func (fw *FastWeights) Arrays() []ArrayInfo {
+	H := fw.hidden
+	return []ArrayInfo{{Name: "W", Rows: H, Cols: fw.in + H}, {Name: "A", Rows: H, Cols: H, Plastic: H * H}}
 }
 
 type fwState struct {
@@ -67,17 +71,20 @@ type fwState struct {
 	z, pre []float64
 	next   []float64
 	oja    []float64
+	row    []float64
+	lam    []float64
+	prev   []float64
 }
 
 func (st *fwState) reset()            { clear(st.f); clear(st.h) }
 func (st *fwState) output() []float64 { return st.h }
 
-func (st *fwState) step(x []float64) energy.Paper {
+func (st *fwState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	fw := st.cell
 	H := fw.hidden
 	copy(st.z, x)
 	copy(st.z[fw.in:], st.h)
-	lam, gam := fw.plast.lambda, fw.plast.gamma
+	lam, gam := fw.plast.decay(delta, st.lam), fw.plast.gamma
 	for r := range H {
 		hr := st.h[r]
 		for j := range H {
@@ -90,25 +97,27 @@ func (st *fwState) step(x []float64) energy.Paper {
 	} else {
 		clear(st.pre)
 	}
-	e := fw.w.read(st.z, st.pre)
+	e := fw.w.read(0, st.z, st.pre, st.row, pr)
 	hs := st.h // h^s; h_{t−1} is no longer needed once A is built
 	copy(hs, st.pre)
-	fw.activate(hs)
+	fw.activate(hs, pr)
 	for range fw.s {
+		pr.begin(1, hs, H)
+		var ea float64
 		for r := range H {
 			row := st.a[r*H : (r+1)*H]
-			acc := st.pre[r]
-			var er float64
-			for j, v := range row {
-				hj := hs[j]
-				acc += v * hj
-				er += hj * hj * math.Abs(v)
+			if pr.dev != nil {
+				row = st.row[:H]
+				copy(row, st.a[r*H:(r+1)*H])
 			}
-			st.next[r] = acc
-			e += er
+			acc, er := pr.row(1, r, row, hs)
+			st.next[r] = st.pre[r] + acc
+			ea += er
 		}
+		pr.charge(1, ea)
+		e += ea
 		copy(hs, st.next)
-		fw.activate(hs)
+		fw.activate(hs, pr)
 	}
 	if fw.wrap != arch.Identity {
 		for i, v := range hs {
@@ -117,12 +126,21 @@ func (st *fwState) step(x []float64) energy.Paper {
 	}
 	// The wrapper then updates the returned A as an STPNr state, with
 	// presynaptic and postsynaptic activity both h_t.
+	if pr.act != nil {
+		copy(st.prev, st.f)
+	}
 	copy(st.f, st.a)
-	fw.plast.update(st.f, hs, hs, nil, st.oja)
+	fw.plast.update(st.f, hs, hs, nil, st.oja, lam)
+	pr.store(1, st.f)
+	// λ acts twice per step (building A, then updating it): a passive
+	// element would have decayed F_{t−1} by λ².
+	pr.meterWrites(1, st.prev, st.f, func(i int) float64 { return lam[i] * lam[i] },
+		func(i int) float64 { return fw.plast.lambda[i] })
 	return energy.Paper(e)
 }
 
-func (fw *FastWeights) activate(v []float64) {
+func (fw *FastWeights) activate(v []float64, pr *probe) {
+	pr.neurons(len(v))
 	if fw.ln != nil {
 		fw.ln.apply(v)
 	}

@@ -63,9 +63,19 @@ func (m *Miconi) InputSize() int  { return m.in }
 func (m *Miconi) HiddenSize() int { return m.hidden }
 func (m *Miconi) Synapses() int   { return m.hidden * (m.in + m.hidden) }
 
+func (m *Miconi) Arrays() []ArrayInfo {
+	H := m.hidden
+	w := ArrayInfo{Name: "w", Rows: H, Cols: H}
+	if m.cfg.NetType == "modplast" {
+		w.Plastic = H * H
+	}
+	return []ArrayInfo{{Name: "i2h", Rows: H, Cols: m.in}, w}
+}
+
 func (m *Miconi) newState() cellState {
 	H := m.hidden
-	st := &miconiState{cell: m, h: make([]float64, H), prev: make([]float64, H), pre: make([]float64, H)}
+	st := &miconiState{cell: m, h: make([]float64, H), prev: make([]float64, H), pre: make([]float64, H),
+		row: make([]float64, max(H, m.in)), old: make([]float64, H*H)}
 	if m.cfg.NetType == "modplast" {
 		st.hebb = make([]float64, H*H)
 	}
@@ -77,6 +87,8 @@ type miconiState struct {
 	h    []float64 // h_t (after the step)
 	prev []float64 // h_{t−1}
 	pre  []float64 // preactivation
+	row  []float64 // one row of efficacies
+	old  []float64 // Hebb before the step, kept when metering writes
 	hebb []float64
 }
 
@@ -87,32 +99,41 @@ func (st *miconiState) reset() {
 
 func (st *miconiState) output() []float64 { return st.h }
 
-func (st *miconiState) step(x []float64) energy.Paper {
+func (st *miconiState) step(x []float64, _ float64, pr *probe) energy.Paper {
 	m := st.cell
 	H := m.hidden
 	copy(st.prev, st.h)
 	copy(st.pre, m.bin)
-	e := m.win.read(x, st.pre)
+	e := m.win.read(0, x, st.pre, st.row, pr)
 	// Recurrent array: efficacy w (+ α⊙Hebb), driven by h_{t−1}.
+	pr.begin(1, st.prev, H)
+	var ew float64
 	for r := range H {
-		w := m.w[r*H : (r+1)*H]
-		var acc, er float64
-		for j, v := range w {
-			if st.hebb != nil {
-				v += m.alpha[r*H+j] * st.hebb[r*H+j]
+		row := st.row[:H]
+		copy(row, m.w[r*H:(r+1)*H])
+		if st.hebb != nil {
+			for j, h := range st.hebb[r*H : (r+1)*H] {
+				row[j] += m.alpha[r*H+j] * h
 			}
-			hj := st.prev[j]
-			acc += v * hj
-			er += hj * hj * math.Abs(v)
 		}
+		acc, er := pr.row(1, r, row, st.prev)
 		st.pre[r] += acc
-		e += er
+		ew += er
 	}
+	pr.charge(1, ew)
+	e += ew
 	for i, v := range st.pre {
 		st.h[i] = math.Tanh(v)
 	}
+	pr.neurons(H)
 	if st.hebb != nil {
+		if pr.act != nil {
+			copy(st.old, st.hebb)
+		}
 		st.updateHebb()
+		pr.neurons(1) // the neuromodulator
+		// Hebb has no passive decay: every change is written.
+		pr.meterWrites(1, st.old, st.hebb, func(int) float64 { return 1 }, func(int) float64 { return 1 })
 	}
 	return energy.Paper(e)
 }

@@ -17,6 +17,8 @@ type Cell interface {
 	// Synapses counts the synapses whose energy is charged per step
 	// (for FastWeights: W plus one pass over A per inner step).
 	Synapses() int
+	// Arrays lists the synaptic arrays of the cell.
+	Arrays() []ArrayInfo
 	// newState allocates zeroed per-sequence state and scratch buffers.
 	newState() cellState
 }
@@ -25,8 +27,9 @@ type Cell interface {
 type cellState interface {
 	reset()
 	// step charges the paper energy of x with the state left by the previous
-	// step, then advances the state.
-	step(x []float64) energy.Paper
+	// step, then advances the state. delta is the step's length in network
+	// steps (1 for dense inputs); decay factors λ in [0, 1] act as λ^delta.
+	step(x []float64, delta float64, pr *probe) energy.Paper
 	// output is the cell's output after the wrapper's activation.
 	output() []float64
 }
@@ -102,11 +105,15 @@ type Runner struct {
 	net    *Network
 	state  cellState
 	logits []float64
+	probe  probe
+	act    Activity
 }
 
 // NewRunner allocates a runner with zeroed state.
 func (n *Network) NewRunner() *Runner {
-	return &Runner{net: n, state: n.Cell.newState(), logits: make([]float64, n.Classes)}
+	r := &Runner{net: n, state: n.Cell.newState(), logits: make([]float64, n.Classes)}
+	r.act.Arrays = make([]ArrayActivity, len(n.Cell.Arrays()))
+	return r
 }
 
 // Reset zeroes every neural and synaptic state: the next step starts a sequence.
@@ -115,7 +122,34 @@ func (r *Runner) Reset() { r.state.reset() }
 // Step feeds one input vector (length InputSize), returns the paper energy of
 // the step (evaluated before the update, as the reference does) and advances
 // the state.
-func (r *Runner) Step(x []float64) energy.Paper { return r.state.step(x) }
+func (r *Runner) Step(x []float64) energy.Paper { return r.StepFor(x, 1) }
+
+// StepFor is Step for a step that comes delta network steps after the
+// previous one (event-driven inputs): every decay factor λ in [0, 1] acts as
+// λ^delta, a passive element decaying for delta step periods; a λ outside
+// [0, 1] acts once, as in the discrete model. Hidden states hold between
+// steps. StepFor(x, 1) is Step(x) exactly.
+func (r *Runner) StepFor(x []float64, delta float64) energy.Paper {
+	if r.probe.act != nil {
+		clear(r.act.Arrays)
+		r.act.Neurons = 0
+	}
+	return r.state.step(x, delta, &r.probe)
+}
+
+// Meter makes every following step record its Activity; abs adds Σ|z|·|e|
+// (needed for pulse-width reads); writes says how writes of the short-term
+// state are counted.
+func (r *Runner) Meter(abs bool, writes WriteMode) {
+	r.probe.act, r.probe.abs, r.probe.writes = &r.act, abs, writes
+}
+
+// Activity is what the last step did; valid only after Meter.
+func (r *Runner) Activity() *Activity { return &r.act }
+
+// SetDevice routes every read of the following steps through dev (nil for
+// the ideal arrays of the paper).
+func (r *Runner) SetDevice(dev Device) { r.probe.dev = dev }
 
 // Logits returns the readout of the current output, hidden2tag.weight·h +
 // hidden2tag.bias. The slice is reused by the next call.

@@ -14,20 +14,23 @@ type dense struct {
 	w          []float64
 }
 
-// read adds W·z to out and returns Σ_r Σ_f z_f² |W_rf|.
-func (d *dense) read(z, out []float64) float64 {
+// read reads the array as array a of its cell: it adds W·z to out and
+// returns Σ_r Σ_f z_f² |W_rf|. scratch (cols long) holds a row a device
+// rewrites.
+func (d *dense) read(a int, z, out, scratch []float64, pr *probe) float64 {
+	pr.begin(a, z, d.rows)
 	var e float64
 	for r := range d.rows {
 		row := d.w[r*d.cols : (r+1)*d.cols]
-		var acc, er float64
-		for c, v := range row {
-			zc := z[c]
-			acc += v * zc
-			er += zc * zc * math.Abs(v)
+		if pr.dev != nil {
+			copy(scratch, row)
+			row = scratch
 		}
+		acc, er := pr.row(a, r, row, z)
 		out[r] += acc
 		e += er
 	}
+	pr.charge(a, e)
 	return e
 }
 
@@ -75,19 +78,24 @@ func (n *RNN) HiddenSize() int { return n.hidden }
 func (n *RNN) Synapses() int   { return n.hidden * (n.in + n.hidden) }
 func (n *RNN) newState() cellState {
 	return &rnnState{cell: n, h: make([]float64, n.hidden), z: make([]float64, n.in+n.hidden),
-		out: make([]float64, n.hidden)}
+		out: make([]float64, n.hidden), row: make([]float64, n.in+n.hidden)}
+}
+
+func (n *RNN) Arrays() []ArrayInfo {
+	return []ArrayInfo{{Name: "rnn", Rows: n.hidden, Cols: n.in + n.hidden}}
 }
 
 type rnnState struct {
 	cell *RNN
 	h, z []float64
 	out  []float64
+	row  []float64
 }
 
 func (st *rnnState) reset()            { clear(st.h); clear(st.out) }
 func (st *rnnState) output() []float64 { return st.out }
 
-func (st *rnnState) step(x []float64) energy.Paper {
+func (st *rnnState) step(x []float64, _ float64, pr *probe) energy.Paper {
 	n := st.cell
 	copy(st.z, x)
 	copy(st.z[n.in:], st.h)
@@ -96,10 +104,11 @@ func (st *rnnState) step(x []float64) energy.Paper {
 	} else {
 		clear(st.h)
 	}
-	e := n.w.read(st.z, st.h)
+	e := n.w.read(0, st.z, st.h, st.row, pr)
 	if n.ln != nil {
 		n.ln.apply(st.h)
 	}
+	pr.neurons(n.hidden)
 	for i, v := range st.h {
 		st.h[i] = n.act.Apply(v)
 		// A non-STP cell keeps its own state; the wrapper's activation (if
@@ -147,19 +156,24 @@ func (l *LSTM) Synapses() int   { return 4 * l.hidden * (l.in + l.hidden) }
 func (l *LSTM) newState() cellState {
 	H := l.hidden
 	return &lstmState{cell: l, h: make([]float64, H), c: make([]float64, H), z: make([]float64, l.in+H),
-		gates: make([]float64, 4*H), out: make([]float64, H)}
+		gates: make([]float64, 4*H), out: make([]float64, H), row: make([]float64, l.in+H)}
+}
+
+func (l *LSTM) Arrays() []ArrayInfo {
+	return []ArrayInfo{{Name: "rnn", Rows: 4 * l.hidden, Cols: l.in + l.hidden}}
 }
 
 type lstmState struct {
 	cell           *LSTM
 	h, c, z, gates []float64
 	out            []float64
+	row            []float64
 }
 
 func (st *lstmState) reset()            { clear(st.h); clear(st.c); clear(st.out) }
 func (st *lstmState) output() []float64 { return st.out }
 
-func (st *lstmState) step(x []float64) energy.Paper {
+func (st *lstmState) step(x []float64, _ float64, pr *probe) energy.Paper {
 	l := st.cell
 	H := l.hidden
 	copy(st.z, x)
@@ -169,11 +183,12 @@ func (st *lstmState) step(x []float64) energy.Paper {
 	} else {
 		clear(st.gates)
 	}
-	e := l.w.read(st.z, st.gates)
+	e := l.w.read(0, st.z, st.gates, st.row, pr)
 	if l.ln != nil {
 		l.ln.apply(st.gates)
 	}
 	lstmCell(st.gates, st.h, st.c, H)
+	pr.neurons(5 * H) // σ for i, f, o; tanh for g and for the cell state
 	for i, v := range st.h {
 		st.out[i] = l.wrap.Apply(v)
 	}

@@ -10,66 +10,6 @@ import (
 // normEps is added to every norm before dividing by it (STPLayers.py: + 1e-16).
 const normEps = 1e-16
 
-// plasticity is the update of a short-term state matrix F (rows × cols),
-// shared by the STP cells and Fast Weights.
-type plasticity struct {
-	rows, cols    int
-	lambda, gamma []float64 // rows × cols, broadcast from the checkpoint or config
-	clamp         float64   // +Inf for none
-	typ           arch.PlasticityType
-	rule          arch.Rule
-}
-
-// update computes F ← clamp(λ⊙F + γ⊙ΔF) ("stp") or clamp(λ⊙(F + γ⊙ΔF))
-// ("stp_prompt_decay"), with ΔF = post ⊗ pre (Hebb) or post ⊗ (pre − Fᵀpost)
-// (Oja). rowScale, when not nil, divides row r of the old F first (the "pre"
-// normalisation of STPN). oja is a scratch vector of length cols.
-func (p *plasticity) update(F, post, pre, rowScale, oja []float64) {
-	if p.rule == arch.Oja {
-		// pre − Fᵀ post, with F already scaled as the update will see it.
-		for c := range oja {
-			oja[c] = pre[c]
-		}
-		for r, y := range post {
-			s := 1.0
-			if rowScale != nil {
-				s = rowScale[r]
-			}
-			row := F[r*p.cols : (r+1)*p.cols]
-			for c, f := range row {
-				oja[c] -= y * f * s
-			}
-		}
-		pre = oja
-	}
-	lo, hi := -p.clamp, p.clamp
-	clamped := !math.IsInf(p.clamp, 1)
-	for r, y := range post {
-		s := 1.0
-		if rowScale != nil {
-			s = rowScale[r]
-		}
-		off := r * p.cols
-		row := F[off : off+p.cols]
-		lam := p.lambda[off : off+p.cols]
-		gam := p.gamma[off : off+p.cols]
-		if p.typ == arch.PromptDecay {
-			for c, x := range pre {
-				row[c] = lam[c] * (row[c]*s + gam[c]*(y*x))
-			}
-		} else {
-			for c, x := range pre {
-				row[c] = row[c]*s*lam[c] + gam[c]*(y*x)
-			}
-		}
-		if clamped {
-			for c, v := range row {
-				row[c] = math.Min(math.Max(v, lo), hi)
-			}
-		}
-	}
-}
-
 // STPN is the recurrent STP Neuron layer (STPNr): efficacy G = W + F, where F
 // is a short-term state on the synapses named by plastic_weight_connections.
 //
@@ -90,7 +30,7 @@ type STPN struct {
 	act              arch.Activation
 	stp              arch.STP
 	gain             []float64 // learned weight-norm gain per row, or nil
-	plasticGain      []float64 // learned plastic-norm gain per row, or nil
+	post             *postNorm
 	plast            plasticity
 }
 
@@ -124,23 +64,11 @@ func newSTPN(c *arch.Config, p *params) (*STPN, error) {
 			return nil, err
 		}
 	}
-	if c.STP.PlasticNormTime == arch.NormPost && c.STP.PlasticNorm == arch.NormOfPlastic && c.STP.LearnPlasticNorm {
-		if s.plasticGain, err = p.get("rnn.g_plastic_weight_norm", H, 1); err != nil {
-			return nil, err
-		}
+	if s.post, err = newPostNorm(c, p, s.w, H, I+H, s.p0, s.gain); err != nil {
+		return nil, err
 	}
 	s.plast, err = newPlasticity(c, p, H, s.p1-s.p0)
 	return s, err
-}
-
-func newPlasticity(c *arch.Config, p *params, rows, cols int) (plasticity, error) {
-	pl := plasticity{rows: rows, cols: cols, clamp: c.STP.Clamp, typ: c.STP.Type, rule: c.STP.Rule}
-	var err error
-	if pl.lambda, err = p.plasticParam("rnn.weight_lambda", c.STP.Learned, c.STP.Dims, c.STP.Lambda, rows, cols); err != nil {
-		return pl, err
-	}
-	pl.gamma, err = p.plasticParam("rnn.weight_gamma", c.STP.Learned, c.STP.Dims, c.STP.Gamma, rows, cols)
-	return pl, err
 }
 
 func (s *STPN) Unit() arch.Unit { return arch.STPNr }
@@ -158,7 +86,13 @@ func (s *STPN) newState() cellState {
 		pre:  make([]float64, s.hidden),
 		inv:  make([]float64, s.hidden),
 		oja:  make([]float64, pc),
+		lam:  make([]float64, s.hidden*pc),
+		prev: make([]float64, s.hidden*pc),
 	}
+}
+
+func (s *STPN) Arrays() []ArrayInfo {
+	return []ArrayInfo{{Name: "rnn", Rows: s.hidden, Cols: s.cols, Plastic: s.hidden * (s.p1 - s.p0)}}
 }
 
 type stpnState struct {
@@ -170,6 +104,8 @@ type stpnState struct {
 	pre  []float64 // preactivation
 	inv  []float64 // 1/(n_r + ε) per row, the factor applied to F before its update
 	oja  []float64
+	lam  []float64 // this step's decay factors when they are not λ itself
+	prev []float64 // F before the step, kept when metering writes
 }
 
 func (st *stpnState) reset() {
@@ -179,56 +115,42 @@ func (st *stpnState) reset() {
 
 func (st *stpnState) output() []float64 { return st.h }
 
-func (st *stpnState) step(x []float64) energy.Paper {
+func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	s := st.cell
 	z := st.z
 	copy(z, x)
 	copy(z[s.in:], st.h)
+	pr.begin(0, z, s.hidden)
 	pc := s.p1 - s.p0
 	var e float64
 	for r := range s.hidden {
-		w := s.w[r*s.cols : (r+1)*s.cols]
-		f := st.f[r*pc : (r+1)*pc]
-		if !s.stp.WeightNorm {
-			var acc float64
-			for c, v := range w {
-				g := v
-				if c >= s.p0 && c < s.p1 {
-					g += f[c-s.p0]
-				}
-				zc := z[c]
-				acc += g * zc
-				e += zc * zc * math.Abs(g)
-			}
-			st.pre[r] = acc
-			continue
-		}
+		// The total efficacy of row r: S = W + F on the plastic columns.
 		row := st.row
-		copy(row, w)
+		copy(row, s.w[r*s.cols:(r+1)*s.cols])
 		plastic := row[s.p0:s.p1]
-		for c, v := range f {
+		for c, v := range st.f[r*pc : (r+1)*pc] {
 			plastic[c] += v
 		}
-		var ss float64
-		for _, v := range row {
-			ss += v * v
+		if s.stp.WeightNorm {
+			var ss float64
+			for _, v := range row {
+				ss += v * v
+			}
+			n := math.Sqrt(ss)
+			if s.gain != nil {
+				n *= s.gain[r]
+			}
+			inv := 1 / (n + normEps)
+			st.inv[r] = inv
+			for c := range row {
+				row[c] *= inv
+			}
 		}
-		n := math.Sqrt(ss)
-		if s.gain != nil {
-			n *= s.gain[r]
-		}
-		inv := 1 / (n + normEps)
-		st.inv[r] = inv
-		var acc, er float64
-		for c, v := range row {
-			g := v * inv
-			zc := z[c]
-			acc += g * zc
-			er += zc * zc * math.Abs(g)
-		}
-		e += er
+		acc, er := pr.row(0, r, row, z)
 		st.pre[r] = acc
+		e += er
 	}
+	pr.charge(0, e)
 	if s.bias != nil {
 		for r, b := range s.bias {
 			st.pre[r] += b
@@ -240,6 +162,7 @@ func (st *stpnState) step(x []float64) energy.Paper {
 	for r, v := range st.pre {
 		st.h[r] = s.act.Apply(v)
 	}
+	pr.neurons(s.hidden)
 	// Reference quirk (NoEmbed_AssociativeNet.forward_energy): the presynaptic
 	// vector of the Hebbian term is [x_t ; h_t], built from the hidden state
 	// the step has just produced, not the h_{t−1} that drove the synapses.
@@ -250,45 +173,72 @@ func (st *stpnState) step(x []float64) energy.Paper {
 		// decays (STPNr.layer_forward, plastic_weight_norm.time == "pre").
 		scale = st.inv
 	}
-	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja)
-	if s.stp.PlasticNormTime == arch.NormPost {
-		st.postNorm()
+	lam := s.plast.decay(delta, st.lam)
+	if pr.act != nil {
+		copy(st.prev, st.f)
 	}
+	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam)
+	if s.post != nil {
+		s.post.apply(st.f, s.hidden)
+	}
+	pr.store(0, st.f)
+	s.plast.meter(pr, 0, st.prev, st.f, lam)
 	return energy.Paper(e)
 }
 
-// postNorm divides each row of the new F by the norm of W + F ("G") or of F
-// alone ("F"), as update_dynamic_efficacies does when plastic_weight_norm.time
-// is "post".
-func (st *stpnState) postNorm() {
-	s := st.cell
-	pc := s.p1 - s.p0
-	for r := range s.hidden {
-		f := st.f[r*pc : (r+1)*pc]
+// postNorm divides each row of a new plastic state by the norm of the
+// total efficacy W + F ("G") or of F alone ("F"), as
+// update_dynamic_efficacies does when plastic_weight_norm.time is "post".
+type postNorm struct {
+	kind        arch.NormKind
+	w           []float64 // W, rows × wcols, F on columns [p0, p0 + plastic columns)
+	wcols, p0   int
+	gain        []float64 // learned weight-norm gain (G), or nil
+	plasticGain []float64 // learned plastic-norm gain (F), or nil
+}
+
+func (pn *postNorm) apply(f []float64, rows int) {
+	pc := len(f) / rows
+	for r := range rows {
+		fr := f[r*pc : (r+1)*pc]
 		var ss float64
-		if s.stp.PlasticNorm == arch.NormOfTotal {
-			w := s.w[r*s.cols : (r+1)*s.cols]
-			for c, v := range w {
-				if c >= s.p0 && c < s.p1 {
-					v += f[c-s.p0]
+		if pn.kind == arch.NormOfTotal {
+			for c, v := range pn.w[r*pn.wcols : (r+1)*pn.wcols] {
+				if c >= pn.p0 && c < pn.p0+pc {
+					v += fr[c-pn.p0]
 				}
 				ss += v * v
 			}
 		} else {
-			for _, v := range f {
+			for _, v := range fr {
 				ss += v * v
 			}
 		}
 		n := math.Sqrt(ss)
 		switch {
-		case s.stp.PlasticNorm == arch.NormOfTotal && s.gain != nil:
-			n *= s.gain[r]
-		case s.stp.PlasticNorm == arch.NormOfPlastic && s.plasticGain != nil:
-			n *= s.plasticGain[r]
+		case pn.kind == arch.NormOfTotal && pn.gain != nil:
+			n *= pn.gain[r]
+		case pn.kind == arch.NormOfPlastic && pn.plasticGain != nil:
+			n *= pn.plasticGain[r]
 		}
 		d := n + normEps
-		for c := range f {
-			f[c] /= d
+		for c := range fr {
+			fr[c] /= d
 		}
 	}
+}
+
+// newPostNorm returns the "post" normalisation a config asks for, or nil.
+func newPostNorm(c *arch.Config, p *params, w []float64, rows, wcols, p0 int, gain []float64) (*postNorm, error) {
+	if c.STP.PlasticNormTime != arch.NormPost {
+		return nil, nil
+	}
+	pn := &postNorm{kind: c.STP.PlasticNorm, w: w, wcols: wcols, p0: p0, gain: gain}
+	if c.STP.PlasticNorm == arch.NormOfPlastic && c.STP.LearnPlasticNorm {
+		var err error
+		if pn.plasticGain, err = p.get("rnn.g_plastic_weight_norm", rows, 1); err != nil {
+			return nil, err
+		}
+	}
+	return pn, nil
 }

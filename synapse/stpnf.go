@@ -15,16 +15,16 @@ import (
 //	E = Σ_r Σ_i x_i² |G_ri|  (or |W + F|)
 //	F ← λ⊙act(F) + γ⊙(h ⊗ x)
 type STPNF struct {
-	unit        arch.Unit
-	in, hidden  int
-	w           []float64
-	bias        []float64
-	ln          *layerNorm
-	act         arch.Activation
-	stp         arch.STP
-	gain        []float64
-	plasticGain []float64
-	plast       plasticity
+	unit       arch.Unit
+	in, hidden int
+	w          []float64
+	bias       []float64
+	ln         *layerNorm
+	act        arch.Activation
+	stp        arch.STP
+	gain       []float64
+	post       *postNorm
+	plast      plasticity
 }
 
 func newSTPNF(c *arch.Config, p *params) (*STPNF, error) {
@@ -51,10 +51,8 @@ func newSTPNF(c *arch.Config, p *params) (*STPNF, error) {
 			return nil, err
 		}
 	}
-	if c.STP.PlasticNormTime == arch.NormPost && c.STP.PlasticNorm == arch.NormOfPlastic && c.STP.LearnPlasticNorm {
-		if s.plasticGain, err = p.get("rnn.g_plastic_weight_norm", H, 1); err != nil {
-			return nil, err
-		}
+	if s.post, err = newPostNorm(c, p, s.w, H, I, 0, s.gain); err != nil {
+		return nil, err
 	}
 	if c.Unit == arch.HebbFF {
 		s.plast = plasticity{rows: H, cols: I, clamp: c.STP.Clamp, typ: c.STP.Type, rule: c.STP.Rule}
@@ -74,6 +72,7 @@ func newSTPNF(c *arch.Config, p *params) (*STPNF, error) {
 		for i := range s.plast.lambda {
 			s.plast.lambda[i], s.plast.gamma[i] = lam, gam
 		}
+		s.plast.scalar = true
 		return s, nil
 	}
 	s.plast, err = newPlasticity(c, p, H, I)
@@ -91,7 +90,13 @@ func (s *STPNF) newState() cellState {
 		h:    make([]float64, s.hidden),
 		row:  make([]float64, s.in),
 		oja:  make([]float64, s.in),
+		lam:  make([]float64, s.hidden*s.in),
+		prev: make([]float64, s.hidden*s.in),
 	}
+}
+
+func (s *STPNF) Arrays() []ArrayInfo {
+	return []ArrayInfo{{Name: "rnn", Rows: s.hidden, Cols: s.in, Plastic: s.hidden * s.in}}
 }
 
 type stpnfState struct {
@@ -100,6 +105,8 @@ type stpnfState struct {
 	h    []float64
 	row  []float64
 	oja  []float64
+	lam  []float64
+	prev []float64
 }
 
 func (st *stpnfState) reset() {
@@ -109,44 +116,46 @@ func (st *stpnfState) reset() {
 
 func (st *stpnfState) output() []float64 { return st.h }
 
-func (st *stpnfState) step(x []float64) energy.Paper {
+func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	s := st.cell
+	pr.begin(0, x, s.hidden)
 	var e float64
 	for r := range s.hidden {
 		w := s.w[r*s.in : (r+1)*s.in]
-		f := st.f[r*s.in : (r+1)*s.in]
 		row := st.row
 		var ss float64
-		for c, v := range w {
-			g := v + f[c]
+		for c, v := range st.f[r*s.in : (r+1)*s.in] {
+			g := w[c] + v
 			row[c] = g
 			ss += g * g
 		}
-		inv := 1.0
 		if s.stp.WeightNorm {
 			n := math.Sqrt(ss)
 			if s.gain != nil {
 				n *= s.gain[r]
 			}
-			inv = 1 / (n + normEps)
+			inv := 1 / (n + normEps)
+			for c := range row {
+				row[c] *= inv
+			}
 		}
-		var acc float64
-		for c, v := range row {
-			g := v * inv
-			xc := x[c]
-			acc += g * xc
-			e += xc * xc * math.Abs(g)
-		}
+		acc, er := pr.row(0, r, row, x)
+		e += er
 		if !s.stp.WeightNorm && s.bias != nil {
 			acc += s.bias[r]
 		}
 		st.h[r] = acc
 	}
+	pr.charge(0, e)
 	if s.ln != nil {
 		s.ln.apply(st.h)
 	}
 	for r, v := range st.h {
 		st.h[r] = s.act.Apply(v)
+	}
+	pr.neurons(s.hidden)
+	if pr.act != nil {
+		copy(st.prev, st.f)
 	}
 	// Reference quirk (NoEmbed_AssociativeNet): the wrapper applies the
 	// activation to the first state tensor of an STP cell; for a feed-forward
@@ -154,38 +163,12 @@ func (st *stpnfState) step(x []float64) energy.Paper {
 	for i, v := range st.f {
 		st.f[i] = s.act.Apply(v)
 	}
-	s.plast.update(st.f, st.h, x, nil, st.oja)
-	if s.stp.PlasticNormTime == arch.NormPost {
-		st.postNorm()
+	lam := s.plast.decay(delta, st.lam)
+	s.plast.update(st.f, st.h, x, nil, st.oja, lam)
+	if s.post != nil {
+		s.post.apply(st.f, s.hidden)
 	}
+	pr.store(0, st.f)
+	s.plast.meter(pr, 0, st.prev, st.f, lam)
 	return energy.Paper(e)
-}
-
-func (st *stpnfState) postNorm() {
-	s := st.cell
-	for r := range s.hidden {
-		f := st.f[r*s.in : (r+1)*s.in]
-		var ss float64
-		if s.stp.PlasticNorm == arch.NormOfTotal {
-			for c, v := range s.w[r*s.in : (r+1)*s.in] {
-				v += f[c]
-				ss += v * v
-			}
-		} else {
-			for _, v := range f {
-				ss += v * v
-			}
-		}
-		n := math.Sqrt(ss)
-		switch {
-		case s.stp.PlasticNorm == arch.NormOfTotal && s.gain != nil:
-			n *= s.gain[r]
-		case s.stp.PlasticNorm == arch.NormOfPlastic && s.plasticGain != nil:
-			n *= s.plasticGain[r]
-		}
-		d := n + normEps
-		for c := range f {
-			f[c] /= d
-		}
-	}
 }

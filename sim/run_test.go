@@ -1,0 +1,113 @@
+package sim_test
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"neurosim/arch"
+	"neurosim/checkpoint"
+	"neurosim/internal/testutil"
+	"neurosim/sim"
+	"neurosim/synapse"
+	"neurosim/workload"
+)
+
+func network(t *testing.T, name string) *synapse.Network {
+	t.Helper()
+	dir := testutil.Testdata("art", name)
+	sd, err := checkpoint.Load(filepath.Join(dir, "model.pth"), checkpoint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := arch.Load(filepath.Join(dir, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := synapse.Build(cfg, sd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+const period = workload.Tick(workload.TicksPerSecond)
+
+func referenceSet(t *testing.T) *workload.Stream {
+	t.Helper()
+	set, err := workload.LoadInputs(testutil.Testdata("art", "inputs.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.LoadLabels(testutil.Testdata("art", "labels.npy")); err != nil {
+		t.Fatal(err)
+	}
+	return workload.FromSet(set, period)
+}
+
+// Results are bit-identical whatever the number of workers.
+func TestWorkersDoNotChangeResults(t *testing.T) {
+	set := referenceSet(t)
+	for _, name := range []string{"ART_STPN_h11", "ART_FW_S1_h20", "ART_MODPLAST_h17"} {
+		net := network(t, name)
+		base, err := sim.Run(context.Background(), net, set, sim.Options{Workers: 1, Period: period})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{2, 3, 8, 200} {
+			got, err := sim.Run(context.Background(), net, set, sim.Options{Workers: w, Period: period})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range base.PerStep {
+				if math.Float64bits(float64(got.PerStep[i])) != math.Float64bits(float64(base.PerStep[i])) {
+					t.Fatalf("%s, %d workers: step %d energy %v, 1 worker %v", name, w, i, got.PerStep[i], base.PerStep[i])
+				}
+			}
+			for i := range base.Logits {
+				if math.Float64bits(got.Logits[i]) != math.Float64bits(base.Logits[i]) {
+					t.Fatalf("%s, %d workers: logit %d differs", name, w, i)
+				}
+			}
+			if got.Total() != base.Total() {
+				t.Fatalf("%s, %d workers: total %v, 1 worker %v", name, w, got.Total(), base.Total())
+			}
+		}
+	}
+}
+
+// The summary statistics are those metrics.json defines: mean over N and t of
+// the per-step energy, and mean over N of the sum over t.
+func TestSummaryMatchesReferenceMetrics(t *testing.T) {
+	set := referenceSet(t)
+	res, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), set, sim.Options{Period: period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// metrics.json of ART_STPN_h11 (float32 reference run): accuracy 0.4296875,
+	// mean_energy_per_step 8.654451904482105, mean_energy_per_sequence
+	// 77.89006714033894. Our float64 run differs from the float32 one by its
+	// rounding (≤ 6e-7 relative, reference README).
+	if acc := res.Accuracy(set.Labels); acc != 0.4296875 {
+		t.Errorf("accuracy %v, want 0.4296875", acc)
+	}
+	testutil.Close(t, "mean per step", []float64{float64(res.MeanPerStep())}, []float64{8.654451904482105}, 1e-6, 0)
+	testutil.Close(t, "mean per sequence", []float64{float64(res.MeanPerSequence())}, []float64{77.89006714033894}, 1e-6, 0)
+}
+
+func TestRunRefusesWrongWidth(t *testing.T) {
+	set := &workload.Set{Name: "x.npy", N: 1, T: 2, I: 5, X: make([]float64, 10)}
+	_, err := sim.Run(context.Background(), network(t, "ART_LSTM_h9"), workload.FromSet(set, period), sim.Options{Period: period})
+	if err == nil || err.Error() != "events x.npy: 5 channels per step, the model takes 37" {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := sim.Run(ctx, network(t, "ART_LSTM_h9"), referenceSet(t), sim.Options{Period: period}); err == nil {
+		t.Error("a cancelled run returned no error")
+	}
+}

@@ -1,0 +1,50 @@
+package synapse_test
+
+import (
+	"testing"
+
+	"neurosim/internal/testutil"
+)
+
+// A step must not allocate: every buffer lives in the Runner.
+func TestStepDoesNotAllocate(t *testing.T) {
+	in := testutil.NPY(t, testutil.Testdata("art", "inputs.npy"))
+	for _, name := range testutil.ReferenceModels(t) {
+		net := load(t, testutil.Testdata("art", name))
+		r := net.NewRunner()
+		x := in.Float[:net.Cell.InputSize()]
+		if a := testing.AllocsPerRun(100, func() { r.Step(x); r.Logits() }); a != 0 {
+			t.Errorf("%s: %v allocations per step", name, a)
+		}
+	}
+}
+
+// BenchmarkSequence runs one 9-step ART sequence (the unit of the reference
+// timing in testdata/perf/reference_timing.json) through a single Runner.
+// synapse-updates/s = sequences/s × 9 × H × (H + 37), as the reference counts.
+func BenchmarkSequence(b *testing.B) {
+	in := testutil.NPY(b, testutil.Testdata("art", "inputs.npy"))
+	for _, m := range []struct{ set, name string }{
+		{"art", "ART_STPN_h11"}, {"perf", "ART_STPN_h128"},
+		{"art", "ART_LSTM_h9"}, {"art", "ART_FW_S1_h20"}, {"art", "ART_MODPLAST_h17"},
+	} {
+		net := load(b, testutil.Testdata(m.set, m.name))
+		b.Run(m.name, func(b *testing.B) {
+			r := net.NewRunner()
+			I, T := net.Cell.InputSize(), 9
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				seq := in.Float[(n%128)*T*I : (n%128+1)*T*I]
+				r.Reset()
+				for t := range T {
+					r.Step(seq[t*I : (t+1)*I])
+				}
+				r.Logits()
+				n++
+			}
+			H := net.Cell.HiddenSize()
+			b.ReportMetric(float64(b.N)*float64(T*H*(H+I))/b.Elapsed().Seconds(), "synapse-upd/s")
+		})
+	}
+}

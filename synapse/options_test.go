@@ -1,0 +1,233 @@
+package synapse_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"neurosim/arch"
+	"neurosim/checkpoint"
+	"neurosim/internal/testutil"
+	"neurosim/synapse"
+)
+
+// naiveSTPN is an independent, deliberately plain transcription of the
+// reference STPNr forward_energy path (STPLayers.py, NoEmbed_AssociativeNet)
+// for the options the reference configs do not exercise. It builds the full
+// [H, I+H] efficacy matrix every step, exactly as the PyTorch code does with
+// total_weights[:, :, plastic_input_slice] += F.
+type naiveSTPN struct {
+	c           arch.Config
+	W, Lam, Gam [][]float64 // W [H][I+H]; Λ, Γ [H][P]
+	b           []float64
+	lnW, lnB    []float64
+}
+
+func (m *naiveSTPN) run(xs [][]float64) (energies []float64, h []float64) {
+	I, H := m.c.InputSize, m.c.Hidden
+	p0, p1 := 0, I+H
+	switch m.c.STP.Connections {
+	case arch.InputConnections:
+		p1 = I
+	case arch.HiddenConnections:
+		p0 = I
+	}
+	P := p1 - p0
+	F := make([][]float64, H)
+	for r := range F {
+		F[r] = make([]float64, P)
+	}
+	h = make([]float64, H)
+	for _, x := range xs {
+		z := append(append([]float64{}, x...), h...)
+		// total_weights
+		G := make([][]float64, H)
+		norm := make([]float64, H)
+		for r := range H {
+			G[r] = append([]float64{}, m.W[r]...)
+			for c := p0; c < p1; c++ {
+				G[r][c] += F[r][c-p0]
+			}
+			var ss float64
+			for _, v := range G[r] {
+				ss += v * v
+			}
+			norm[r] = math.Sqrt(ss)
+			if m.c.STP.WeightNorm {
+				for c := range G[r] {
+					G[r][c] /= norm[r] + 1e-16
+				}
+			}
+		}
+		var e float64
+		pre := make([]float64, H)
+		for r := range H {
+			for c := range G[r] {
+				e += z[c] * z[c] * math.Abs(G[r][c])
+				pre[r] += G[r][c] * z[c]
+			}
+			if m.b != nil {
+				pre[r] += m.b[r]
+			}
+		}
+		energies = append(energies, e)
+		if m.lnW != nil {
+			var mean, v float64
+			for _, p := range pre {
+				mean += p / float64(H)
+			}
+			for _, p := range pre {
+				v += (p - mean) * (p - mean) / float64(H)
+			}
+			for r := range pre {
+				pre[r] = (pre[r]-mean)/math.Sqrt(v+1e-5)*m.lnW[r] + m.lnB[r]
+			}
+		}
+		for r := range H {
+			h[r] = math.Tanh(pre[r])
+		}
+		// F̂ (pre normalisation by the total-efficacy norm)
+		if m.c.STP.WeightNorm && m.c.STP.PlasticNormTime == arch.NormPre {
+			for r := range H {
+				for c := range F[r] {
+					F[r][c] /= norm[r] + 1e-16
+				}
+			}
+		}
+		u := append(append([]float64{}, x...), h...)[p0:p1]
+		if m.c.STP.Rule == arch.Oja {
+			v := append([]float64{}, u...)
+			for c := range v {
+				for r := range H {
+					v[c] -= h[r] * F[r][c]
+				}
+			}
+			u = v
+		}
+		for r := range H {
+			for c := range P {
+				d := m.Gam[r][c] * h[r] * u[c]
+				if m.c.STP.Type == arch.PromptDecay {
+					F[r][c] = m.Lam[r][c] * (F[r][c] + d)
+				} else {
+					F[r][c] = F[r][c]*m.Lam[r][c] + d
+				}
+				F[r][c] = math.Max(-m.c.STP.Clamp, math.Min(m.c.STP.Clamp, F[r][c]))
+			}
+		}
+		if m.c.STP.PlasticNormTime == arch.NormPost {
+			for r := range H {
+				var ss float64
+				if m.c.STP.PlasticNorm == arch.NormOfTotal {
+					for c, v := range m.W[r] {
+						if c >= p0 && c < p1 {
+							v += F[r][c-p0]
+						}
+						ss += v * v
+					}
+				} else {
+					for _, v := range F[r] {
+						ss += v * v
+					}
+				}
+				for c := range F[r] {
+					F[r][c] /= math.Sqrt(ss) + 1e-16
+				}
+			}
+		}
+	}
+	return energies, h
+}
+
+func randMatrix(rng *rand.Rand, rows, cols int, scale float64) [][]float64 {
+	m := make([][]float64, rows)
+	for r := range m {
+		m[r] = make([]float64, cols)
+		for c := range m[r] {
+			m[r][c] = scale * (2*rng.Float64() - 1)
+		}
+	}
+	return m
+}
+
+func flat(m [][]float64) []float64 {
+	var out []float64
+	for _, r := range m {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// TestSTPNOptions checks the kernel against the naive transcription above for
+// every combination of the options the reference configs leave at defaults.
+func TestSTPNOptions(t *testing.T) {
+	const I, H, T = 5, 4, 12
+	rng := rand.New(rand.NewPCG(1, 2))
+	xs := randMatrix(rng, T, I, 1)
+	for _, conn := range []arch.Connections{arch.AllConnections, arch.InputConnections, arch.HiddenConnections} {
+		for _, wn := range []bool{true, false} {
+			for _, variant := range []string{"plain", "clamp", "prompt", "oja", "post-G", "post-F", "layernorm", "nobias"} {
+				name := fmt.Sprintf("%s/weightnorm=%v/%s", conn, wn, variant)
+				t.Run(name, func(t *testing.T) {
+					c := arch.Config{File: "test", Unit: arch.STPNr, InputSize: I, Hidden: H, Activation: arch.Tanh, Bias: true,
+						STP: arch.STP{Connections: conn, Learned: true, Dims: []int{0, 1}, Clamp: math.Inf(1), WeightNorm: wn}}
+					if wn {
+						c.STP.PlasticNormTime = arch.NormPre
+					}
+					switch variant {
+					case "clamp":
+						c.STP.Clamp = 0.05
+					case "prompt":
+						c.STP.Type = arch.PromptDecay
+					case "oja":
+						c.STP.Rule = arch.Oja
+					case "post-G":
+						c.STP.PlasticNormTime, c.STP.PlasticNorm = arch.NormPost, arch.NormOfTotal
+					case "post-F":
+						c.STP.PlasticNormTime, c.STP.PlasticNorm = arch.NormPost, arch.NormOfPlastic
+					case "layernorm":
+						c.LayerNorm = true
+					case "nobias":
+						c.Bias = false
+					}
+					P := map[arch.Connections]int{arch.AllConnections: I + H, arch.InputConnections: I, arch.HiddenConnections: H}[conn]
+					m := &naiveSTPN{c: c, W: randMatrix(rng, H, I+H, 0.8),
+						Lam: randMatrix(rng, H, P, 1.2), Gam: randMatrix(rng, H, P, 0.5)}
+					sd := &checkpoint.StateDict{File: "test.pth", Tensors: []*checkpoint.Tensor{
+						{Name: "rnn.weight", DType: checkpoint.Float32, Shape: []int{H, I + H}, Data: flat(m.W)},
+						{Name: "rnn.weight_lambda", DType: checkpoint.Float32, Shape: []int{H, P}, Data: flat(m.Lam)},
+						{Name: "rnn.weight_gamma", DType: checkpoint.Float32, Shape: []int{H, P}, Data: flat(m.Gam)},
+						{Name: "hidden2tag.weight", DType: checkpoint.Float32, Shape: []int{I, H}, Data: make([]float64, I*H)},
+						{Name: "hidden2tag.bias", DType: checkpoint.Float32, Shape: []int{I}, Data: make([]float64, I)},
+					}}
+					if c.Bias {
+						m.b = flat(randMatrix(rng, 1, H, 0.3))
+						sd.Tensors = append(sd.Tensors, &checkpoint.Tensor{Name: "rnn.bias", DType: checkpoint.Float32, Shape: []int{H}, Data: m.b})
+					}
+					if c.LayerNorm {
+						m.lnW, m.lnB = flat(randMatrix(rng, 1, H, 1)), flat(randMatrix(rng, 1, H, 0.2))
+						sd.Tensors = append(sd.Tensors,
+							&checkpoint.Tensor{Name: "rnn.layer_norm.weight", DType: checkpoint.Float32, Shape: []int{H}, Data: m.lnW},
+							&checkpoint.Tensor{Name: "rnn.layer_norm.bias", DType: checkpoint.Float32, Shape: []int{H}, Data: m.lnB})
+					}
+					net, err := synapse.Build(&c, sd)
+					if err != nil {
+						t.Fatal(err)
+					}
+					wantE, wantH := m.run(xs)
+					r := net.NewRunner()
+					var gotE []float64
+					for _, x := range xs {
+						gotE = append(gotE, float64(r.Step(x)))
+					}
+					// Same float64 equations, different association order and
+					// reciprocal-multiply instead of divide: a few ulps per step,
+					// amplified over 12 steps of a recurrent map.
+					testutil.Close(t, "energy", gotE, wantE, 1e-12, 1e-12)
+					testutil.Close(t, "hidden", r.Output(), wantH, 1e-12, 1e-12)
+				})
+			}
+		}
+	}
+}
