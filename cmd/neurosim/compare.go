@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"neurosim"
+	"neurosim/export"
+	"neurosim/report"
+)
+
+func errOr(err error, msg string) error {
+	if err != nil {
+		return err
+	}
+	return errors.New(msg)
+}
+
+func newCompare(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		format, set string
+		opt         report.CompareOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "compare [--set DIR]",
+		Short: "Compare every model of a set on the same inputs: accuracy, energy, ratio to STPN",
+		Long: `compare evaluates every model of a fixture set on the set's inputs and prints one
+row per model: unit, hidden size, synapses, accuracy, mean energy per step and per
+sequence (paper units) and the ratio of its energy to STPN's.
+
+Without --set it runs the reference Associative Retrieval Task set embedded in the
+binary: the eight models of the paper's comparison trained with the paper's code
+(seed 0, 5 epochs), 128 test sequences. A set directory holds inputs.npy and
+labels.npy and one folder per model with model.pth and config.json.`,
+		Example: `  neurosim compare
+  neurosim compare --set ../shared/reference/art --format csv`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := export.ParseFormat(format)
+			if err != nil {
+				return usageError{err}
+			}
+			fsys, name := neurosim.ReferenceART(), "embedded reference ART set"
+			if set != "" {
+				if info, err := os.Stat(set); err != nil || !info.IsDir() {
+					return fmt.Errorf("set %s: not a directory", set)
+				}
+				fsys, name = os.DirFS(set), set
+			}
+			bar, done := progress(stderr, "models", countModels(fsys))
+			if bar != nil {
+				finished := 0
+				opt.Progress = func(_ string, d, total int) {
+					if d == total {
+						finished++
+						bar(finished, 0)
+					}
+				}
+			}
+			c, err := report.Compare(cmd.Context(), fsys, name, opt)
+			done()
+			if err != nil {
+				return err
+			}
+			return export.WriteComparison(stdout, c, f)
+		},
+	}
+	cmd.Flags().StringVar(&set, "set", "", "fixture set directory (default: the embedded reference ART set)")
+	cmd.Flags().StringVar(&opt.Baseline, "baseline", "", "model the energy ratio is relative to (default: the first STPNr model)")
+	cmd.Flags().StringVar(&opt.Design, "design", report.PaperDesign, "hardware design (only \"paper\" exists yet)")
+	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
+	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
+	return cmd
+}
+
+func countModels(fsys fs.FS) int {
+	m, _ := fs.Glob(fsys, "*/model.pth")
+	return len(m)
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"neurosim/export"
+	"neurosim/report"
+)
+
+func newEnergy(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		opt                        report.EnergyOptions
+		format, perStepOut, logits string
+	)
+	cmd := &cobra.Command{
+		Use:   "energy --checkpoint M/model.pth [flags]",
+		Short: "Evaluate one checkpoint: energy per step and sequence, logits, accuracy",
+		Long: `energy runs every input sequence through the checkpoint's network and reports the
+paper's energy (dimensionless, Σ z²·|efficacy| over the synapses of the recurrent cell,
+before each step's update; the readout is not counted): total, per sequence and per
+step, and the accuracy when labels are given.
+
+The architecture comes from the paper's config JSON: config.json beside the checkpoint,
+or --config. Without --inputs, the built-in Associative Retrieval Task generator makes
+the sequences (and their labels).`,
+		Example: `  neurosim energy --checkpoint testdata/art/ART_STPN_h11/model.pth \
+      --inputs testdata/art/inputs.npy --labels testdata/art/labels.npy
+  neurosim energy --checkpoint M/model.pth --format json --per-step-out E.npy --logits-out L.npy
+  neurosim energy --checkpoint M/model.pth --art-n 1000 --art-seed 7`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := export.ParseFormat(format)
+			if err != nil {
+				return usageError{err}
+			}
+			if opt.Checkpoint == "" {
+				return usageError{fmt.Errorf("--checkpoint is required")}
+			}
+			if opt.Labels != "" && opt.Inputs == "" {
+				return usageError{fmt.Errorf("--labels needs --inputs (the ART generator makes its own labels)")}
+			}
+			var outs export.Outputs
+			defer outs.Abort()
+			outs.Protect(opt.Checkpoint, opt.Config, opt.Inputs, opt.Labels, report.ConfigBeside(opt.Checkpoint))
+
+			var done func()
+			opt.Progress, done = progress(stderr, "sequences", 0)
+			e, err := report.RunEnergy(cmd.Context(), opt)
+			done()
+			if err != nil {
+				return err
+			}
+			if perStepOut != "" {
+				if err := outs.Stage(perStepOut, func(w io.Writer) error { return export.WritePerStepNPY(w, e) }); err != nil {
+					return err
+				}
+			}
+			if logits != "" {
+				if err := outs.Stage(logits, func(w io.Writer) error { return export.WriteLogitsNPY(w, e) }); err != nil {
+					return err
+				}
+			}
+			if err := outs.Commit(); err != nil {
+				return err
+			}
+			return export.WriteEnergy(stdout, e, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opt.Checkpoint, "checkpoint", "", "trained weights: torch.save .pth (zip or legacy), .safetensors or .npz (required)")
+	fl.StringVar(&opt.Config, "config", "", "architecture config JSON (default: config.json beside the checkpoint)")
+	fl.StringVar(&opt.StateKey, "state-key", "", "key of the state_dict when the file wraps it in a dict with several candidates")
+	fl.StringVar(&opt.Inputs, "inputs", "", "input sequences, .npy [N, T, I] float32/float64 (default: built-in ART generator)")
+	fl.StringVar(&opt.Labels, "labels", "", "target classes, .npy [N] integers: reports accuracy")
+	fl.IntVar(&opt.ART.N, "art-n", 0, "sequences the ART generator makes when there is no --inputs (default 128)")
+	fl.Uint64Var(&opt.ART.Seed, "art-seed", 0, "seed of the ART generator (default 0)")
+	fl.StringVar(&opt.Design, "design", report.PaperDesign, "hardware design (only \"paper\" exists yet)")
+	fl.StringVar(&perStepOut, "per-step-out", "", "write the energy of every step as float64 .npy [N, T]")
+	fl.StringVar(&logits, "logits-out", "", "write the logits after the last step as float64 .npy [N, classes]")
+	fl.StringVar(&format, "format", "table", "report format: table, json or csv")
+	fl.IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs; results do not depend on it)")
+	return cmd
+}

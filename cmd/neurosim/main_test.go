@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"neurosim/checkpoint"
+	"neurosim/internal/testutil"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+var (
+	h11     = testutil.Testdata("art", "ART_STPN_h11", "model.pth")
+	h11cfg  = testutil.Testdata("art", "ART_STPN_h11", "config.json")
+	inputs  = testutil.Testdata("art", "inputs.npy")
+	labels  = testutil.Testdata("art", "labels.npy")
+	ckptBad = func(name string) string { return testutil.Testdata("checkpoint", name) }
+)
+
+// writeSafetensors writes tensors (float32 unless the name is in ints, which
+// are written as int64) in the safetensors layout: an 8-byte little-endian
+// header length, a JSON header with dtype/shape/data_offsets, then the data.
+func writeSafetensors(t *testing.T, path string, sd *checkpoint.StateDict, edit func(name string, data []float64) []float64, ints map[string]bool) {
+	t.Helper()
+	header := map[string]any{}
+	var data []byte
+	for _, ten := range sd.Tensors {
+		vals := edit(ten.Name, append([]float64{}, ten.Data...))
+		begin := len(data)
+		dtype := "F32"
+		for _, v := range vals {
+			if ints[ten.Name] {
+				data = binary.LittleEndian.AppendUint64(data, uint64(int64(v)))
+				dtype = "I64"
+			} else {
+				data = binary.LittleEndian.AppendUint32(data, math.Float32bits(float32(v)))
+			}
+		}
+		shape := ten.Shape
+		if shape == nil {
+			shape = []int{}
+		}
+		header[ten.Name] = map[string]any{"dtype": dtype, "shape": shape, "data_offsets": []int{begin, len(data)}}
+	}
+	h, err := json.Marshal(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	binary.Write(&b, binary.LittleEndian, uint64(len(h)))
+	b.Write(h)
+	b.Write(data)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Every malformed or hostile input: one line on stderr, exit status 1, no
+// panic, no output file, and an existing file at an output path untouched.
+func TestEnergyRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := os.ReadFile(h11cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(name, old, new string) string {
+		if !strings.Contains(string(cfg), old) {
+			t.Fatalf("config has no %q", old)
+		}
+		return testutil.WriteFile(t, dir, name, []byte(strings.Replace(string(cfg), old, new, 1)))
+	}
+	sd, err := checkpoint.Load(h11, checkpoint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nanWeight := filepath.Join(dir, "nan.safetensors")
+	writeSafetensors(t, nanWeight, sd, func(n string, d []float64) []float64 {
+		if n == "rnn.weight" {
+			d[17] = math.NaN()
+		}
+		return d
+	}, nil)
+	intWeight := filepath.Join(dir, "int.safetensors")
+	writeSafetensors(t, intWeight, sd, func(_ string, d []float64) []float64 { return d }, map[string]bool{"rnn.bias": true})
+	rng := rand.New(rand.NewPCG(7, 7))
+	random := make([]byte, 4096)
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	randomFile := testutil.WriteFile(t, dir, "random.pth", random)
+
+	tests := []struct {
+		name                    string
+		ckpt, cfg, inputs, want string
+	}{
+		{"empty checkpoint", ckptBad("empty.pth"), h11cfg, inputs, "empty.pth"},
+		{"truncated checkpoint", ckptBad("truncated.pth"), h11cfg, inputs, "truncated.pth"},
+		{"random bytes", randomFile, h11cfg, inputs, "random.pth"},
+		{"os.system", ckptBad("evil_os_system.pth"), h11cfg, inputs, "os.system"},
+		{"builtins.eval", ckptBad("evil_builtins_eval.pth"), h11cfg, inputs, "builtins.eval"},
+		{"stack global", ckptBad("evil_stack_global.pth"), h11cfg, inputs, "evil_stack_global.pth"},
+		{"zip bomb", ckptBad("bomb_declared.pth"), h11cfg, inputs, "bomb_declared.pth"},
+		{"zip bomb, honest size", ckptBad("bomb_honest.pth"), h11cfg, inputs, "bomb_honest.pth"},
+		{"storage claims more", ckptBad("short_storage.pth"), h11cfg, inputs, "short_storage.pth"},
+		{"shape disagrees with config", h11, config("h12.json", `"hidden_size": 11`, `"hidden_size": 12`), inputs,
+			`tensor "rnn.weight" has shape [11 48], config needs [12 49]`},
+		{"missing tensor", h11, config("ln.json", `"layer_norm": false`, `"layer_norm": true`), inputs,
+			`tensor "rnn.layer_norm.weight" is missing`},
+		{"NaN weight", nanWeight, h11cfg, inputs, `tensor "rnn.weight" holds NaN at flat index 17`},
+		{"integer weight", intWeight, h11cfg, inputs, `tensor "rnn.bias" has integer dtype int64`},
+		{"unknown unit", h11, config("gru.json", `"STPNr"`, `"GRU"`), inputs, `"GRU" is not supported (supported: STPNr, STPNf`},
+		{"negative hidden", h11, config("neg.json", `"hidden_size": 11`, `"hidden_size": -11`), inputs, "hidden_size: must be between 1"},
+		{"truncated config", h11, testutil.WriteFile(t, dir, "trunc.json", cfg[:len(cfg)/3]), inputs, "not valid JSON"},
+		{"missing config", h11, filepath.Join(dir, "none.json"), inputs, "none.json"},
+		{"inputs of the wrong width", h11, h11cfg, testutil.Testdata("workload", "width40.npy"), "40 values per step, the model takes 37"},
+		{"inputs of the wrong rank", h11, h11cfg, testutil.Testdata("workload", "rank2.npy"), "rank 2"},
+		{"NaN in inputs", h11, h11cfg, testutil.Testdata("workload", "nan.npy"), "NaN"},
+		{"npy header claims more", h11, h11cfg, testutil.Testdata("workload", "truncated.npy"), "more than the"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			perStep := filepath.Join(dir, "E.npy")
+			logits := testutil.WriteFile(t, dir, "L.npy", []byte("keep me"))
+			code, stdout, stderr := runCLI(t, "energy", "--checkpoint", tt.ckpt, "--config", tt.cfg,
+				"--inputs", tt.inputs, "--design", "paper", "--per-step-out", perStep, "--logits-out", logits)
+			if code != 1 {
+				t.Errorf("exit status %d, want 1 (stderr %q)", code, stderr)
+			}
+			if lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n"); len(lines) != 1 ||
+				!strings.HasPrefix(stderr, "neurosim: ") || !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q: want one line containing %q", stderr, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			if _, err := os.Stat(perStep); !os.IsNotExist(err) {
+				t.Errorf("%s was written", perStep)
+			}
+			if b, _ := os.ReadFile(logits); string(b) != "keep me" {
+				t.Errorf("existing %s was overwritten", logits)
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+			if len(leftovers) > 0 {
+				t.Errorf("temporary files left: %v", leftovers)
+			}
+		})
+	}
+}
+
+// The contract ../shared/tools/parity relies on: the flags, and .npy outputs
+// float64 [N, T] and [N, classes] equal to the reference.
+func TestEnergyOutputs(t *testing.T) {
+	dir := t.TempDir()
+	e, l := filepath.Join(dir, "E.npy"), filepath.Join(dir, "L.npy")
+	code, stdout, stderr := runCLI(t, "energy", "--checkpoint", h11, "--config", h11cfg, "--inputs", inputs,
+		"--labels", labels, "--design", "paper", "--per-step-out", e, "--logits-out", l, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	gotE, gotL := testutil.NPY(t, e), testutil.NPY(t, l)
+	if gotE.DType != "float64" || gotL.DType != "float64" {
+		t.Errorf("dtypes %s, %s; want float64", gotE.DType, gotL.DType)
+	}
+	wantE := testutil.NPY(t, testutil.Testdata("art", "ART_STPN_h11", "energy_f64.npy"))
+	wantL := testutil.NPY(t, testutil.Testdata("art", "ART_STPN_h11", "logits_f64.npy"))
+	if !equalInts(gotE.Shape, []int{128, 9}) || !equalInts(gotL.Shape, []int{128, 37}) {
+		t.Fatalf("shapes %v %v", gotE.Shape, gotL.Shape)
+	}
+	// Same tolerance argument as synapse's reference test.
+	testutil.Close(t, "energy", gotE.Float, wantE.Float, 1e-11, 1e-12)
+	testutil.Close(t, "logits", gotL.Float, wantL.Float, 1e-11, 1)
+
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("stdout is not JSON: %v", err)
+	}
+	// metrics.json: accuracy 0.4296875 = 55/128; mean energy per sequence
+	// 77.89006714033894 (float32 run; ours is float64, hence 1e-6).
+	if rep["accuracy"] != 0.4296875 || rep["correct"] != float64(55) || rep["unit"] != "STPNr" || rep["synapses"] != float64(528) {
+		t.Errorf("report %v", rep)
+	}
+	testutil.Close(t, "mean per sequence", []float64{rep["paper_energy_mean_per_sequence"].(float64)}, []float64{77.89006714033894}, 1e-6, 0)
+	var sum float64
+	for _, v := range wantE.Float {
+		sum += v
+	}
+	testutil.Close(t, "total", []float64{rep["paper_energy"].(float64)}, []float64{sum}, 1e-12, 0)
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestEnergyCSVAndTable(t *testing.T) {
+	code, out, stderr := runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--labels", labels, "--format", "csv")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 129 || !strings.HasPrefix(lines[0], "sequence,label,predicted,paper_energy_step_0,") ||
+		!strings.HasSuffix(lines[0], ",paper_energy_step_8,paper_energy_sequence") {
+		t.Errorf("csv: %d lines, header %q", len(lines), lines[0])
+	}
+	// Sequence 0 is y4t7k0??t, label 33 (reference README).
+	if !strings.HasPrefix(lines[1], "0,33,") {
+		t.Errorf("first row %q", lines[1])
+	}
+	code, out, stderr = runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--labels", labels)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{"42.96875", "% of sequences", "paper units, dimensionless", "77.89007", "8.654452"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Without --inputs the built-in ART generator supplies sequences and labels.
+func TestEnergyART(t *testing.T) {
+	code, out, stderr := runCLI(t, "energy", "--checkpoint", h11, "--art-n", "40", "--art-seed", "3", "--format", "json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var rep struct {
+		Sequences, Steps int
+		Accuracy         *float64
+		Inputs           string
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sequences != 40 || rep.Steps != 9 || rep.Accuracy == nil || !strings.Contains(rep.Inputs, "seed=3") {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"energy"},
+		{"energy", "--checkpoint", h11, "--format", "xml"},
+		{"energy", "--checkpoint", h11, "--labels", labels},
+		{"energy", "--no-such-flag"},
+		{"frobnicate"},
+		{"inspect"},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line", args, code, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--design", "rram")
+	if code != 1 || !strings.Contains(stderr, `design "rram": unknown design (available: paper)`) {
+		t.Errorf("unknown design: exit %d, %q", code, stderr)
+	}
+}
+
+func TestOutputMayNotOverwriteInput(t *testing.T) {
+	dir := t.TempDir()
+	in := testutil.WriteFile(t, dir, "in.npy", mustRead(t, inputs))
+	code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--inputs", in, "--per-step-out", in)
+	if code != 1 || !strings.Contains(stderr, "refusing to overwrite an input") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if !bytes.Equal(mustRead(t, in), mustRead(t, inputs)) {
+		t.Error("the input was modified")
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestCompareDefault(t *testing.T) {
+	code, out, stderr := runCLI(t, "compare", "--format", "json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var c struct {
+		Baseline string
+		Models   []struct {
+			Model                      string
+			Unit                       string
+			Accuracy                   float64
+			PaperEnergyMeanPerSequence float64 `json:"paper_energy_mean_per_sequence"`
+			Ratio                      float64 `json:"ratio_to_baseline"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Baseline != "ART_STPN_h11" || len(c.Models) != 8 {
+		t.Fatalf("baseline %q, %d models", c.Baseline, len(c.Models))
+	}
+	for _, m := range c.Models {
+		var metrics struct {
+			Accuracy              float64 `json:"accuracy"`
+			MeanEnergyPerSequence float64 `json:"mean_energy_per_sequence"`
+		}
+		if err := json.Unmarshal(mustRead(t, testutil.Testdata("art", m.Model, "metrics.json")), &metrics); err != nil {
+			t.Fatal(err)
+		}
+		if m.Accuracy != metrics.Accuracy {
+			t.Errorf("%s: accuracy %v, reference %v", m.Model, m.Accuracy, metrics.Accuracy)
+		}
+		// metrics.json comes from the float32 reference run (≤ 3e-4 relative
+		// from float64 for STPNf's tiny steps, ≤ 6e-7 otherwise; per sequence
+		// the sums are far from those tiny values).
+		testutil.Close(t, m.Model, []float64{m.PaperEnergyMeanPerSequence}, []float64{metrics.MeanEnergyPerSequence}, 1e-5, 0)
+	}
+	code, out, _ = runCLI(t, "compare")
+	if code != 0 || !strings.Contains(out, "× ART_STPN_h11") || !strings.Contains(out, "ART_MODPLAST_h17") {
+		t.Errorf("table:\n%s", out)
+	}
+}
+
+func TestInspect(t *testing.T) {
+	code, out, stderr := runCLI(t, "inspect", "--format", "json", testutil.Testdata("art", "ART_HebbFF_h26", "model.pth"))
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var rep struct {
+		Format  string
+		Tensors []struct {
+			Name, DType string
+			Shape       []int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// reference README: rnn._weight_lambda [] (float64), the rest float32.
+	if rep.Format != "torch-zip" || len(rep.Tensors) != 6 || rep.Tensors[2].Name != "rnn._weight_lambda" ||
+		rep.Tensors[2].DType != "float64" || len(rep.Tensors[2].Shape) != 0 {
+		t.Errorf("%+v", rep)
+	}
+	code, _, stderr = runCLI(t, "inspect", ckptBad("evil_os_system.pth"))
+	if code != 1 || !strings.Contains(stderr, "os.system") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
