@@ -5,65 +5,132 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 
+	"neurosim/energy"
 	"neurosim/internal/npyfile"
 	"neurosim/report"
+	"neurosim/workload"
 )
 
 // paperUnit names the paper's energy in table headers.
 const paperUnit = "paper units, dimensionless"
 
-// EnergyJSON is the stable JSON form of `neurosim energy` (documented in README).
-type EnergyJSON struct {
-	Checkpoint  string    `json:"checkpoint"`
-	Config      string    `json:"config"`
-	Format      string    `json:"format"`
-	StateKey    string    `json:"state_key,omitempty"`
-	Unit        string    `json:"unit"`
-	HiddenSize  int       `json:"hidden_size"`
-	InputSize   int       `json:"input_size"`
-	Classes     int       `json:"classes"`
-	Synapses    int       `json:"synapses"`
-	Design      string    `json:"design"`
-	Inputs      string    `json:"inputs"`
-	Labels      string    `json:"labels,omitempty"`
-	Sequences   int       `json:"sequences"`
-	Steps       int       `json:"steps"`
-	Paper       float64   `json:"paper_energy"`
-	PaperPerSeq float64   `json:"paper_energy_mean_per_sequence"`
-	PaperPerStp float64   `json:"paper_energy_mean_per_step"`
-	PaperSeqs   []float64 `json:"paper_energy_per_sequence"`
-	PaperAtStep []float64 `json:"paper_energy_mean_at_step"`
-	Accuracy    *float64  `json:"accuracy,omitempty"`
-	Correct     *int      `json:"correct,omitempty"`
+// Value is a number that may be known only as an interval: it encodes to
+// JSON as a number when exact and as [low, high] otherwise.
+type Value struct{ Lo, Hi float64 }
+
+// MarshalJSON writes a number or [low, high].
+func (v Value) MarshalJSON() ([]byte, error) {
+	if v.Lo == v.Hi {
+		return json.Marshal(v.Lo)
+	}
+	return json.Marshal([2]float64{v.Lo, v.Hi})
 }
 
-// NewEnergyJSON flattens a report into its JSON form.
+func joules(j energy.Joules) Value { return Value{float64(j.Lo), float64(j.Hi)} }
+
+// EnergyJSON is the stable JSON form of `neurosim energy` (documented in README).
+type EnergyJSON struct {
+	Checkpoint   string                      `json:"checkpoint"`
+	Config       string                      `json:"config"`
+	Format       string                      `json:"format"`
+	StateKey     string                      `json:"state_key,omitempty"`
+	Unit         string                      `json:"unit"`
+	HiddenSize   int                         `json:"hidden_size"`
+	InputSize    int                         `json:"input_size"`
+	Classes      int                         `json:"classes"`
+	Synapses     int                         `json:"synapses"`
+	DecayOutside int                         `json:"decay_outside_unit_interval"`
+	DecayPlastic int                         `json:"decay_synapses"`
+	Design       string                      `json:"design"`
+	DesignSource string                      `json:"design_source,omitempty"`
+	Corners      int                         `json:"corners"`
+	Inputs       string                      `json:"inputs"`
+	Labels       string                      `json:"labels,omitempty"`
+	Sequences    int                         `json:"sequences"`
+	Steps        int                         `json:"steps"`
+	TotalJ       Value                       `json:"total_J"`
+	PerSeqJ      Value                       `json:"mean_per_sequence_J"`
+	BreakdownJ   map[string]Value            `json:"breakdown_J"`
+	ByLocationJ  map[string]map[string]Value `json:"by_location_J"`
+	Paper        Value                       `json:"paper_energy"`
+	PaperPerSeq  float64                     `json:"paper_energy_mean_per_sequence"`
+	PaperPerStp  float64                     `json:"paper_energy_mean_per_step"`
+	PaperSeqs    []float64                   `json:"paper_energy_per_sequence"`
+	PaperAtStep  []float64                   `json:"paper_energy_mean_at_step"`
+	GPerUnit     map[string]Value            `json:"g_per_unit_S,omitempty"`
+	Accuracy     *Value                      `json:"accuracy,omitempty"`
+	Correct      *int                        `json:"correct,omitempty"`
+}
+
+func breakdown(b *energy.Breakdown) map[string]Value {
+	m := map[string]Value{}
+	for _, c := range energy.Categories() {
+		m[c.String()] = joules(b[c])
+	}
+	return m
+}
+
+// NewEnergyJSON flattens a report into its JSON form. Per-sequence and
+// per-step paper energies are those of the first corner.
 func NewEnergyJSON(e *report.Energy) EnergyJSON {
 	r := e.Result
+	steps, _ := r.Rect()
 	j := EnergyJSON{
 		Checkpoint: e.Model.Checkpoint, Config: e.Model.Config, Format: e.Model.Format.String(),
 		StateKey: e.Model.StateKey, Unit: e.Model.Unit.String(), HiddenSize: e.Model.Hidden,
 		InputSize: e.Model.Input, Classes: e.Model.Classes, Synapses: e.Model.Synapses,
-		Design: e.Design, Inputs: e.Workload.Name, Labels: e.Workload.LabelsName,
-		Sequences: r.N, Steps: e.Workload.T,
-		Paper: float64(r.Total()), PaperPerSeq: float64(r.MeanPerSequence()), PaperPerStp: float64(r.MeanPerStep()),
+		DecayOutside: e.Outside, DecayPlastic: e.Plastic,
+		Design: e.Design.Name, DesignSource: e.Design.Source, Corners: len(e.Runs),
+		Inputs: e.Input.Name, Labels: e.Input.LabelsName,
+		Sequences: r.N, Steps: steps,
+		TotalJ: joules(e.Joules.Total), PerSeqJ: joules(e.Joules.MeanPerSequence),
+		BreakdownJ: breakdown(&e.Joules.Breakdown), ByLocationJ: map[string]map[string]Value{},
+		Paper:       Value(e.Paper),
+		PaperPerSeq: float64(r.MeanPerSequence()), PaperPerStp: float64(r.MeanPerStep()),
 		PaperSeqs: make([]float64, r.N),
+	}
+	for i, loc := range e.Joules.Locations {
+		j.ByLocationJ[loc] = breakdown(&e.Joules.ByLocation[i])
 	}
 	for n := range r.N {
 		j.PaperSeqs[n] = float64(r.SequenceEnergy(n))
 	}
-	j.PaperAtStep = j.PaperAtStep[:0]
 	for _, v := range r.StepMeans() {
 		j.PaperAtStep = append(j.PaperAtStep, float64(v))
 	}
+	if g := gPerUnit(e); g != nil {
+		j.GPerUnit = g
+	}
 	if e.HasLabels {
-		acc := e.Accuracy
-		correct := int(acc*float64(r.N) + 0.5)
-		j.Accuracy, j.Correct = &acc, &correct
+		acc := Value(e.Accuracy)
+		correct := int(e.Accuracy.Lo*float64(r.N) + 0.5)
+		j.Accuracy = &acc
+		if e.Accuracy.Lo == e.Accuracy.Hi {
+			j.Correct = &correct
+		}
 	}
 	return j
+}
+
+// gPerUnit gives the conductance per unit efficacy of each array over the
+// corners (calibrated for g_per_unit auto), or nil for digital designs.
+func gPerUnit(e *report.Energy) map[string]Value {
+	if !e.Design.Synapse.Mapping.Analog() {
+		return nil
+	}
+	m := map[string]Value{}
+	for a, name := range e.Joules.Locations[:len(e.Runs[0].Setting.GPerUnit)] {
+		v := Value{math.Inf(1), math.Inf(-1)}
+		for _, r := range e.Runs {
+			g := r.Setting.GPerUnit[a]
+			v.Lo, v.Hi = math.Min(v.Lo, g), math.Max(v.Hi, g)
+		}
+		m[name] = v
+	}
+	return m
 }
 
 // WriteEnergy renders an energy report.
@@ -79,29 +146,69 @@ func WriteEnergy(w io.Writer, e *report.Energy, f Format) error {
 	return energyTable(w, e)
 }
 
-// energyCSV writes one row per sequence: its label and prediction, the paper
-// energy of every step and of the whole sequence.
+// sequenceJoules is the hull over the runs of sequence n's breakdown.
+func sequenceJoules(e *report.Energy, n int) energy.Breakdown {
+	b := e.Runs[0].Result.Ledger.Sequence(n)
+	for _, r := range e.Runs[1:] {
+		o := r.Result.Ledger.Sequence(n)
+		b.Hull(&o)
+	}
+	return b
+}
+
+// energyCSV writes one row per sequence: label and prediction, the paper
+// energy of every step and of the sequence, then the joules of the sequence
+// by category and in total (each as _low and _high columns when the design
+// has ranges).
 func energyCSV(w io.Writer, e *report.Energy) error {
 	r := e.Result
+	steps, rect := r.Rect()
+	ranged := len(e.Runs) > 1 || !e.Joules.Total.IsPoint()
 	cw := csv.NewWriter(w)
-	head := []string{"sequence", "label", "predicted"}
-	for t := range e.Workload.T {
-		head = append(head, fmt.Sprintf("paper_energy_step_%d", t))
+	head := []string{"sequence", "label", "predicted", "steps"}
+	if rect {
+		for t := range steps {
+			head = append(head, fmt.Sprintf("paper_energy_step_%d", t))
+		}
 	}
 	head = append(head, "paper_energy_sequence")
+	jcol := func(name string) {
+		if ranged {
+			head = append(head, name+"_J_low", name+"_J_high")
+		} else {
+			head = append(head, name+"_J")
+		}
+	}
+	for _, c := range energy.Categories() {
+		jcol(c.String())
+	}
+	jcol("total")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for n := range r.N {
 		label := ""
 		if e.HasLabels {
-			label = strconv.Itoa(e.Workload.Labels[n])
+			label = strconv.Itoa(e.Input.Labels[n])
 		}
-		row := []string{strconv.Itoa(n), label, strconv.Itoa(r.Predicted[n])}
-		for _, v := range r.Sequence(n) {
-			row = append(row, full(float64(v)))
+		row := []string{strconv.Itoa(n), label, strconv.Itoa(r.Predicted[n]), strconv.Itoa(r.Steps(n))}
+		if rect {
+			for _, v := range r.Sequence(n) {
+				row = append(row, full(float64(v)))
+			}
 		}
 		row = append(row, full(float64(r.SequenceEnergy(n))))
+		b := sequenceJoules(e, n)
+		put := func(j energy.Joules) {
+			row = append(row, full(float64(j.Lo)))
+			if ranged {
+				row = append(row, full(float64(j.Hi)))
+			}
+		}
+		for _, c := range energy.Categories() {
+			put(b[c])
+		}
+		put(b.Total())
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -110,31 +217,113 @@ func energyCSV(w io.Writer, e *report.Energy) error {
 	return cw.Error()
 }
 
+// si formats a quantity with an SI prefix and its unit symbol.
+func si(v float64, sym string) string {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', 4, 64) + " " + sym
+	}
+	prefixes := []struct {
+		p string
+		f float64
+	}{{"E", 1e18}, {"P", 1e15}, {"T", 1e12}, {"G", 1e9}, {"M", 1e6}, {"k", 1e3}, {"", 1},
+		{"m", 1e-3}, {"µ", 1e-6}, {"n", 1e-9}, {"p", 1e-12}, {"f", 1e-15}, {"a", 1e-18}, {"z", 1e-21}}
+	for _, p := range prefixes {
+		if math.Abs(v) >= p.f*0.9995 {
+			return strconv.FormatFloat(v/p.f, 'g', 4, 64) + " " + p.p + sym
+		}
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64) + " " + sym
+}
+
+// siRange formats an interval: one value when exact, "low … high" otherwise.
+func siRange(lo, hi float64, sym string) string {
+	if lo == hi {
+		return si(lo, sym)
+	}
+	return si(lo, sym) + " … " + si(hi, sym)
+}
+
+func jRange(j energy.Joules) string { return siRange(float64(j.Lo), float64(j.Hi), "J") }
+
+func numRange(v report.Interval, scale float64) string {
+	if v.Lo == v.Hi {
+		return num(scale * v.Lo)
+	}
+	return num(scale*v.Lo) + " … " + num(scale*v.Hi)
+}
+
 func energyTable(w io.Writer, e *report.Energy) error {
 	r, m := e.Result, e.Model
+	steps, rect := r.Rect()
+	shape := fmt.Sprintf("%d sequences × %d steps × %d values", r.N, steps, e.Input.I)
+	if !rect {
+		shape = fmt.Sprintf("%d sequences, %d steps, %d events on %d channels", r.N, len(r.PerStep), e.Input.Events(), e.Input.I)
+	}
 	rows := [][]string{
 		{"checkpoint", m.Checkpoint, ""},
 		{"config", m.Config, ""},
 		{"recurrent unit", m.Unit.String(), ""},
 		{"hidden size", strconv.Itoa(m.Hidden), "neurons"},
 		{"synapses", strconv.Itoa(m.Synapses), "per step (readout excluded)"},
-		{"inputs", e.Workload.Name, fmt.Sprintf("%d sequences × %d steps × %d values", r.N, e.Workload.T, e.Workload.I)},
-		{"design", e.Design, "ideal conductances |efficacy|, voltages = activations"},
 	}
-	if e.HasLabels {
-		rows = append(rows, []string{"accuracy", num(100 * e.Accuracy), "% of sequences"})
+	if e.Plastic > 0 {
+		rows = append(rows, []string{"decay λ outside [0, 1]", fmt.Sprintf("%d of %d", e.Outside, e.Plastic),
+			"plastic synapses; policy " + e.Design.Plasticity.LambdaOutside.String()})
 	}
 	rows = append(rows,
-		[]string{"energy, total", num(float64(r.Total())), paperUnit},
-		[]string{"energy, mean per sequence", num(float64(r.MeanPerSequence())), paperUnit},
-		[]string{"energy, mean per step", num(float64(r.MeanPerStep())), paperUnit},
+		[]string{"inputs", e.Input.Name, shape},
+		[]string{"design", e.Design.Name, fmt.Sprintf("%d corner(s) of ranged device figures", len(e.Runs))},
 	)
+	if e.HasLabels {
+		rows = append(rows, []string{"accuracy", numRange(e.Accuracy, 100), "% of sequences"})
+	}
+	rows = append(rows,
+		[]string{"paper energy, total", numRange(e.Paper, 1), paperUnit},
+		[]string{"paper energy, mean per sequence", num(float64(r.MeanPerSequence())), paperUnit},
+		[]string{"paper energy, mean per step", num(float64(r.MeanPerStep())), paperUnit},
+		[]string{"energy, total", jRange(e.Joules.Total), "all sequences"},
+		[]string{"energy, mean per sequence", jRange(e.Joules.MeanPerSequence), ""},
+	)
+	if g := gPerUnit(e); g != nil {
+		for _, loc := range e.Joules.Locations {
+			if v, ok := g[loc]; ok {
+				rows = append(rows, []string{"g_per_unit " + loc, siRange(v.Lo, v.Hi, "S"), "per unit efficacy"})
+			}
+		}
+	}
 	if err := table(w, []string{"quantity", "value", "unit"}, rows); err != nil {
 		return err
 	}
-	T := e.Workload.T
-	steps := make([][]string, T)
-	lo, hi := make([]float64, T), make([]float64, T)
+	// Joules by category (columns) and location (rows).
+	head := []string{"location"}
+	for _, c := range energy.Categories() {
+		head = append(head, c.String()+" (J)")
+	}
+	head = append(head, "total (J)")
+	var byLoc [][]string
+	add := func(name string, b *energy.Breakdown) {
+		row := []string{name}
+		for _, c := range energy.Categories() {
+			row = append(row, jRange(b[c]))
+		}
+		byLoc = append(byLoc, append(row, jRange(b.Total())))
+	}
+	for i, loc := range e.Joules.Locations {
+		add(loc, &e.Joules.ByLocation[i])
+	}
+	add("all", &e.Joules.Breakdown)
+	right := make([]int, len(head)-1)
+	for i := range right {
+		right[i] = i + 1
+	}
+	if err := table(w, head, byLoc, right...); err != nil {
+		return err
+	}
+	if !rect {
+		return nil
+	}
+	stepRows := make([][]string, steps)
+	lo, hi := make([]float64, steps), make([]float64, steps)
 	for n := range r.N {
 		for t, v := range r.Sequence(n) {
 			if n == 0 || float64(v) < lo[t] {
@@ -146,23 +335,72 @@ func energyTable(w io.Writer, e *report.Energy) error {
 		}
 	}
 	for t, v := range r.StepMeans() {
-		steps[t] = []string{strconv.Itoa(t), num(float64(v)), num(lo[t]), num(hi[t])}
+		stepRows[t] = []string{strconv.Itoa(t), num(float64(v)), num(lo[t]), num(hi[t])}
 	}
-	return table(w, []string{"step", "mean energy (" + paperUnit + ")", "min", "max"}, steps, 0, 1, 2, 3)
+	return table(w, []string{"step", "mean paper energy (" + paperUnit + ")", "min", "max"}, stepRows, 0, 1, 2, 3)
 }
 
 // WritePerStepNPY writes the paper energy of every step as float64 [N, T].
+// It needs the same number of steps in every sequence.
 func WritePerStepNPY(w io.Writer, e *report.Energy) error {
 	r := e.Result
+	steps, ok := r.Rect()
+	if !ok {
+		return fmt.Errorf("sequences have different numbers of steps; use --trace-out for event streams")
+	}
 	data := make([]float64, len(r.PerStep))
 	for i, v := range r.PerStep {
 		data[i] = float64(v)
 	}
-	return npyfile.EncodeFloat64(w, []int{r.N, e.Workload.T}, data)
+	return npyfile.EncodeFloat64(w, []int{r.N, steps}, data)
 }
 
 // WriteLogitsNPY writes the readout after the last step as float64 [N, classes].
 func WriteLogitsNPY(w io.Writer, e *report.Energy) error {
 	r := e.Result
 	return npyfile.EncodeFloat64(w, []int{r.N, r.Classes}, r.Logits)
+}
+
+// WriteTrace writes one CSV row per network step: sequence, step, t (s), Δ
+// (in step periods), active inputs, the joules of each category (the hull
+// over the design's corners, as _low/_high columns when ranged) and the paper
+// energy. Columns are a stable interface (README).
+func WriteTrace(w io.Writer, e *report.Energy) error {
+	r := e.Result
+	ranged := len(e.Runs) > 1 || !e.Joules.Total.IsPoint()
+	head := []string{"sequence", "step", "t_s", "delta", "active_inputs"}
+	for _, c := range energy.Categories() {
+		if ranged {
+			head = append(head, c.String()+"_J_low", c.String()+"_J_high")
+		} else {
+			head = append(head, c.String()+"_J")
+		}
+	}
+	head = append(head, "paper_energy")
+	cw := csv.NewWriter(w)
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for n := range r.N {
+		for k := range r.Steps(n) {
+			i := r.Offsets[n] + k
+			b := e.Runs[0].Result.Ledger.Seqs[n].Steps[k]
+			for _, run := range e.Runs[1:] {
+				b.Hull(&run.Result.Ledger.Seqs[n].Steps[k])
+			}
+			row := []string{strconv.Itoa(n), strconv.Itoa(k), full(workload.Seconds(r.Ticks[i])), full(r.Deltas[i]), strconv.Itoa(r.Active[i])}
+			for _, c := range energy.Categories() {
+				row = append(row, full(float64(b[c].Lo)))
+				if ranged {
+					row = append(row, full(float64(b[c].Hi)))
+				}
+			}
+			row = append(row, full(float64(r.PerStep[i])))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"neurosim/arch"
+	"neurosim/circuit"
 	"neurosim/energy"
 	"neurosim/workload"
 )
@@ -22,13 +23,15 @@ type CompareOptions struct {
 	Workers  int
 	// Progress, when set, is told which model starts and how far its run is.
 	Progress func(model string, done, total int)
+
+	design *circuit.Design // overrides Design (break-even analysis)
 }
 
 // Comparison is every model of a set evaluated on the same inputs.
 type Comparison struct {
 	Set      string
 	Inputs   *workload.Set
-	Design   string
+	Design   *circuit.Design
 	Baseline string
 	Rows     []CompareRow
 }
@@ -40,6 +43,9 @@ type CompareRow struct {
 	MeanPerSequence energy.Paper
 	// Ratio is MeanPerSequence divided by the baseline's.
 	Ratio float64
+	// JouleRatio is the mean joules per sequence divided by the baseline's
+	// (interval: low by low, high by high).
+	JouleRatio Interval
 }
 
 // Compare evaluates every model folder of a fixture set held in fsys: the
@@ -47,11 +53,12 @@ type CompareRow struct {
 // labels_*.npy), and each folder with a model.pth and config.json is a model.
 // name describes the set in reports.
 func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (*Comparison, error) {
-	if opt.Design == "" {
-		opt.Design = PaperDesign
-	}
-	if err := checkDesign(opt.Design); err != nil {
-		return nil, err
+	d := opt.design
+	if d == nil {
+		var err error
+		if d, err = LoadDesign(opt.Design); err != nil {
+			return nil, err
+		}
 	}
 	set, err := loadSet(fsys, name)
 	if err != nil {
@@ -61,7 +68,7 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("set %s: %w", name, err)
 	}
-	cmp := &Comparison{Set: name, Inputs: set, Design: opt.Design}
+	cmp := &Comparison{Set: name, Inputs: set, Design: d}
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -85,7 +92,7 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 		if opt.Progress != nil {
 			progress = func(done, total int) { opt.Progress(m.Name, done, total) }
 		}
-		en, err := run(ctx, m, set, opt.Design, opt.Workers, progress)
+		en, err := Evaluate(ctx, m, d, set, nil, opt.Workers, progress)
 		if err != nil {
 			return nil, err
 		}
@@ -115,8 +122,14 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 		base = 0 // no STPN in the set: compare against the first model
 	}
 	cmp.Baseline = cmp.Rows[base].Model.Name
+	b := cmp.Rows[base]
 	for i := range cmp.Rows {
-		cmp.Rows[i].Ratio = float64(cmp.Rows[i].MeanPerSequence / cmp.Rows[base].MeanPerSequence)
+		r := &cmp.Rows[i]
+		r.Ratio = float64(r.MeanPerSequence / b.MeanPerSequence)
+		// Both models at the same end of the design's ranges (the same
+		// technology), so the ratio is per end, reported low to high.
+		lo, hi := float64(r.Joules.Total.Lo/b.Joules.Total.Lo), float64(r.Joules.Total.Hi/b.Joules.Total.Hi)
+		r.JouleRatio = Interval{min(lo, hi), max(lo, hi)}
 	}
 	return cmp, nil
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"path/filepath"
 
 	"neurosim/arch"
@@ -71,14 +70,4 @@ func newModel(ckptName, cfgName string, sd *checkpoint.StateDict, cfg *arch.Conf
 		Unit: net.Config.Unit, Hidden: net.Cell.HiddenSize(), Input: net.Cell.InputSize(),
 		Classes: net.Classes, Synapses: net.Cell.Synapses(), Net: net,
 	}, nil
-}
-
-// Design names the only hardware design this version evaluates.
-const PaperDesign = "paper"
-
-func checkDesign(name string) error {
-	if name != PaperDesign {
-		return fmt.Errorf("design %q: unknown design (available: %s)", name, PaperDesign)
-	}
-	return nil
 }

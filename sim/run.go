@@ -18,12 +18,12 @@ type Pricer interface {
 	// Locations names the ledger's locations: the network's arrays, then
 	// the others the pricer charges (neurons, chip).
 	Locations() []string
-	// Meter says what the runner must record: Σ|z|·|e| (pulse-width
-	// reads) and how writes of the short-term state count.
-	Meter() (abs bool, writes synapse.WriteMode)
+	// Meter says what the runner must record beyond the counts.
+	Meter() synapse.MeterOptions
 	// NewDevice returns the device one worker reads through (nil for the
-	// ideal arrays of the paper). Devices are not shared between workers.
-	NewDevice() Device
+	// ideal arrays of the paper). Devices are not shared between workers; a
+	// device with random draws also implements Seeder.
+	NewDevice() synapse.Device
 	// Charge adds the joules of one step of sequence n to l (whose step is
 	// already open). The simulated time attributed to the step is seconds
 	// plus periods step periods: a step lasts until the next step of its
@@ -33,11 +33,10 @@ type Pricer interface {
 	Charge(l *energy.Ledger, n int, a *synapse.Activity, seconds, periods float64)
 }
 
-// Device is a synapse.Device whose random draws (read noise) restart from a
-// stream of their own for every sequence, so that results do not depend on
-// which worker ran which sequence.
-type Device interface {
-	synapse.Device
+// Seeder is a device whose random draws (read noise) restart from a stream
+// of their own for every sequence, so that results do not depend on which
+// worker ran which sequence.
+type Seeder interface {
 	Seed(sequence int)
 }
 
@@ -234,18 +233,18 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 
 // worker is one goroutine's runner, input buffer and device.
 type worker struct {
-	r   *synapse.Runner
-	x   []float64
-	dev Device
+	r    *synapse.Runner
+	x    []float64
+	seed Seeder
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
 	w := &worker{r: net.NewRunner(), x: make([]float64, width)}
 	if opt.Pricer != nil {
-		abs, writes := opt.Pricer.Meter()
-		w.r.Meter(abs, writes)
-		if w.dev = opt.Pricer.NewDevice(); w.dev != nil {
-			w.r.SetDevice(w.dev)
+		w.r.Meter(opt.Pricer.Meter())
+		if dev := opt.Pricer.NewDevice(); dev != nil {
+			w.r.SetDevice(dev)
+			w.seed, _ = dev.(Seeder)
 		}
 	}
 	return w
@@ -253,8 +252,8 @@ func newWorker(net *synapse.Network, width int, opt Options) *worker {
 
 func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) {
 	w.r.Reset()
-	if w.dev != nil {
-		w.dev.Seed(n)
+	if w.seed != nil {
+		w.seed.Seed(n)
 	}
 	steps := in.Seqs[n].Steps
 	off := res.Offsets[n]

@@ -14,7 +14,9 @@ import (
 	"neurosim/workload"
 )
 
-func network(t *testing.T, name string) *synapse.Network {
+func testdataPath(elem ...string) string { return testutil.Testdata(elem...) }
+
+func network(t testing.TB, name string) *synapse.Network {
 	t.Helper()
 	dir := testutil.Testdata("art", name)
 	sd, err := checkpoint.Load(filepath.Join(dir, "model.pth"), checkpoint.Options{})

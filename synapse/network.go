@@ -137,11 +137,9 @@ func (r *Runner) StepFor(x []float64, delta float64) energy.Paper {
 	return r.state.step(x, delta, &r.probe)
 }
 
-// Meter makes every following step record its Activity; abs adds Σ|z|·|e|
-// (needed for pulse-width reads); writes says how writes of the short-term
-// state are counted.
-func (r *Runner) Meter(abs bool, writes WriteMode) {
-	r.probe.act, r.probe.abs, r.probe.writes = &r.act, abs, writes
+// Meter makes every following step record its Activity, as opt says.
+func (r *Runner) Meter(opt MeterOptions) {
+	r.probe.act, r.probe.MeterOptions = &r.act, opt
 }
 
 // Activity is what the last step did; valid only after Meter.

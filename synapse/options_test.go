@@ -25,6 +25,20 @@ type naiveSTPN struct {
 }
 
 func (m *naiveSTPN) run(xs [][]float64) (energies []float64, h []float64) {
+	return m.runTimed(xs, nil)
+}
+
+// decayed is the event-driven decay factor of a step lasting delta network
+// steps: λ^delta for λ in [0, 1], λ itself otherwise (applied once per step).
+func decayed(l, delta float64) float64 {
+	if l >= 0 && l <= 1 {
+		return math.Pow(l, delta)
+	}
+	return l
+}
+
+// runTimed is run with step k lasting deltas[k] network steps (nil: all 1).
+func (m *naiveSTPN) runTimed(xs [][]float64, deltas []float64) (energies []float64, h []float64) {
 	I, H := m.c.InputSize, m.c.Hidden
 	p0, p1 := 0, I+H
 	switch m.c.STP.Connections {
@@ -39,7 +53,11 @@ func (m *naiveSTPN) run(xs [][]float64) (energies []float64, h []float64) {
 		F[r] = make([]float64, P)
 	}
 	h = make([]float64, H)
-	for _, x := range xs {
+	for k, x := range xs {
+		delta := 1.0
+		if deltas != nil {
+			delta = deltas[k]
+		}
 		z := append(append([]float64{}, x...), h...)
 		// total_weights
 		G := make([][]float64, H)
@@ -108,10 +126,11 @@ func (m *naiveSTPN) run(xs [][]float64) (energies []float64, h []float64) {
 		for r := range H {
 			for c := range P {
 				d := m.Gam[r][c] * h[r] * u[c]
+				lam := decayed(m.Lam[r][c], delta)
 				if m.c.STP.Type == arch.PromptDecay {
-					F[r][c] = m.Lam[r][c] * (F[r][c] + d)
+					F[r][c] = lam * (F[r][c] + d)
 				} else {
-					F[r][c] = F[r][c]*m.Lam[r][c] + d
+					F[r][c] = F[r][c]*lam + d
 				}
 				F[r][c] = math.Max(-m.c.STP.Clamp, math.Min(m.c.STP.Clamp, F[r][c]))
 			}

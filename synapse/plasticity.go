@@ -13,6 +13,9 @@ type plasticity struct {
 	rows, cols    int
 	lambda, gamma []float64 // rows × cols, broadcast from the checkpoint or config
 	scalar        bool      // λ is one value everywhere
+	// logLambda is ln λ for λ in [0, 1] (−Inf for 0) and NaN outside, so a
+	// step of Δ network steps decays by exp(Δ·ln λ) = λ^Δ.
+	logLambda []float64
 	clamp         float64   // +Inf for none
 	typ           arch.PlasticityType
 	rule          arch.Rule
@@ -24,9 +27,22 @@ func newPlasticity(c *arch.Config, p *params, rows, cols int) (plasticity, error
 	if pl.lambda, err = p.plasticParam("rnn.weight_lambda", c.STP.Learned, c.STP.Dims, c.STP.Lambda, rows, cols); err != nil {
 		return pl, err
 	}
-	pl.scalar = uniform(pl.lambda)
+	pl.setLambda(pl.lambda)
 	pl.gamma, err = p.plasticParam("rnn.weight_gamma", c.STP.Learned, c.STP.Dims, c.STP.Gamma, rows, cols)
 	return pl, err
+}
+
+// setLambda installs decay factors and what the decay of a step derives from them.
+func (p *plasticity) setLambda(lambda []float64) {
+	p.lambda = lambda
+	p.scalar = uniform(lambda)
+	p.logLambda = make([]float64, len(lambda))
+	for i, l := range lambda {
+		p.logLambda[i] = math.NaN()
+		if l >= 0 && l <= 1 {
+			p.logLambda[i] = math.Log(l)
+		}
+	}
 }
 
 // uniform reports whether every element of v equals the first.
@@ -56,7 +72,7 @@ func (p *plasticity) clampLambda() {
 	for i, l := range p.lambda {
 		lam[i] = math.Min(math.Max(l, 0), 1)
 	}
-	p.lambda = lam
+	p.setLambda(lam)
 }
 
 // decay returns the decay factors of a step lasting delta network steps:
@@ -79,11 +95,11 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 		}
 		return buf
 	}
-	for i, l := range p.lambda {
-		if l >= 0 && l <= 1 {
-			buf[i] = math.Pow(l, delta)
+	for i, ll := range p.logLambda {
+		if ll == ll { // λ in [0, 1]
+			buf[i] = math.Exp(delta * ll)
 		} else {
-			buf[i] = l
+			buf[i] = p.lambda[i]
 		}
 	}
 	return buf
@@ -204,7 +220,6 @@ func (n *Network) WithLambdaPolicy(policy LambdaPolicy) (*Network, error) {
 	d := n.Cell.(decaying)
 	p := *d.plasticity()
 	p.clampLambda()
-	p.scalar = uniform(p.lambda)
 	m := *n
 	m.Cell = d.withPlasticity(p)
 	return &m, nil

@@ -39,6 +39,15 @@ type ArrayActivity struct {
 	CellZ2, CellZ1 float64
 	Writes         int     // plastic synapses written
 	WriteUnits     float64 // Σ |written change|, efficacy units
+	// Peak is the largest |efficacy| read (metered only when asked).
+	Peak float64
+}
+
+// MeterOptions say what a metering Runner records beyond the counts.
+type MeterOptions struct {
+	Abs    bool      // Σ|z|·|e|, needed for pulse-width reads
+	Writes WriteMode // how writes of the short-term state count
+	Peak   bool      // the largest |efficacy| read per array (calibration)
 }
 
 // WriteMode says how writes of the short-term state are metered.
@@ -70,10 +79,9 @@ type Device interface {
 // probe carries what a step needs beyond the state: the device, and the
 // activity being metered (nil when not metering).
 type probe struct {
-	dev    Device
-	act    *Activity
-	abs    bool // meter PaperAbs
-	writes WriteMode
+	dev Device
+	act *Activity
+	MeterOptions
 }
 
 // begin records one read of array a driven by z over rows rows and reports
@@ -113,7 +121,13 @@ func (p *probe) row(a, r int, e, z []float64) (acc, paper float64) {
 			p.act.Arrays[a].CellZ1 += c1
 		}
 	}
-	if !p.abs || p.act == nil {
+	if p.act != nil && p.Peak {
+		m := &p.act.Arrays[a]
+		for _, v := range e {
+			m.Peak = math.Max(m.Peak, math.Abs(v))
+		}
+	}
+	if !p.Abs || p.act == nil {
 		return mac(e, z)
 	}
 	var pa float64
@@ -169,7 +183,7 @@ func (p *probe) meterWrites(a int, old, new []float64, passive, lambda func(i in
 	}
 	m := &p.act.Arrays[a]
 	for i, v := range new {
-		if l := lambda(i); p.writes == Rewrite || l < 0 || l > 1 {
+		if l := lambda(i); p.Writes == Rewrite || l < 0 || l > 1 {
 			m.Writes++
 			m.WriteUnits += math.Abs(v)
 			continue

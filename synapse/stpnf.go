@@ -67,12 +67,12 @@ func newSTPNF(c *arch.Config, p *params) (*STPNF, error) {
 		// HebbFF.layer_forward: weight_lambda = sigmoid(_weight_lambda),
 		// weight_gamma = −exp(_weight_gamma) (forced anti-Hebbian).
 		lam, gam := arch.Logistic(rawL), -math.Exp(rawG)
-		s.plast.lambda = make([]float64, H*I)
+		lambda := make([]float64, H*I)
 		s.plast.gamma = make([]float64, H*I)
-		for i := range s.plast.lambda {
-			s.plast.lambda[i], s.plast.gamma[i] = lam, gam
+		for i := range lambda {
+			lambda[i], s.plast.gamma[i] = lam, gam
 		}
-		s.plast.scalar = true
+		s.plast.setLambda(lambda)
 		return s, nil
 	}
 	s.plast, err = newPlasticity(c, p, H, I)

@@ -72,7 +72,7 @@ labels.npy and one folder per model with model.pth and config.json.`,
 	}
 	cmd.Flags().StringVar(&set, "set", "", "fixture set directory (default: the embedded reference ART set)")
 	cmd.Flags().StringVar(&opt.Baseline, "baseline", "", "model the energy ratio is relative to (default: the first STPNr model)")
-	cmd.Flags().StringVar(&opt.Design, "design", report.PaperDesign, "hardware design (only \"paper\" exists yet)")
+	cmd.Flags().StringVar(&opt.Design, "design", report.PaperDesign, "hardware design: a preset (neurosim designs) or a YAML file")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
 	return cmd

@@ -12,23 +12,29 @@ import (
 
 func newEnergy(stdout, stderr io.Writer) *cobra.Command {
 	var (
-		opt                        report.EnergyOptions
-		format, perStepOut, logits string
+		opt                                  report.EnergyOptions
+		format, perStepOut, logits, traceOut string
 	)
 	cmd := &cobra.Command{
 		Use:   "energy --checkpoint M/model.pth [flags]",
-		Short: "Evaluate one checkpoint: energy per step and sequence, logits, accuracy",
-		Long: `energy runs every input sequence through the checkpoint's network and reports the
+		Short: "Evaluate one checkpoint on a hardware design: joules, paper energy, logits, accuracy",
+		Long: `energy runs every input sequence through the checkpoint's network on a hardware
+design and reports its joules — by category (synapse_read, synapse_write, dac, adc,
+neuron, static) and by location (each synaptic array, neurons, chip) — beside the
 paper's energy (dimensionless, Σ z²·|efficacy| over the synapses of the recurrent cell,
-before each step's update; the readout is not counted): total, per sequence and per
-step, and the accuracy when labels are given.
+before each step's update; the readout is not counted), and the accuracy when labels
+are given. Device non-idealities of the design (levels, variation, read noise) act on
+the forward pass, so logits and accuracy are those of the design as run. A design
+figure given as a range makes every energy that depends on it a range.
 
 The architecture comes from the paper's config JSON: config.json beside the checkpoint,
-or --config. Without --inputs, the built-in Associative Retrieval Task generator makes
-the sequences (and their labels).`,
+or --config. Inputs are dense sequences (--inputs), timestamped events (--events), or,
+by default, the built-in Associative Retrieval Task generator.`,
 		Example: `  neurosim energy --checkpoint testdata/art/ART_STPN_h11/model.pth \
       --inputs testdata/art/inputs.npy --labels testdata/art/labels.npy
-  neurosim energy --checkpoint M/model.pth --format json --per-step-out E.npy --logits-out L.npy
+  neurosim energy --checkpoint M/model.pth --design rram-neurosim --format json
+  neurosim energy --checkpoint M/model.pth --design my-chip.yaml --per-step-out E.npy --logits-out L.npy
+  neurosim energy --checkpoint M/model.pth --events spikes.csv --design loihi --trace-out trace.csv
   neurosim energy --checkpoint M/model.pth --art-n 1000 --art-seed 7`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -39,12 +45,16 @@ the sequences (and their labels).`,
 			if opt.Checkpoint == "" {
 				return usageError{fmt.Errorf("--checkpoint is required")}
 			}
-			if opt.Labels != "" && opt.Inputs == "" {
-				return usageError{fmt.Errorf("--labels needs --inputs (the ART generator makes its own labels)")}
+			if opt.Labels != "" && opt.Inputs == "" && opt.Events == "" {
+				return usageError{fmt.Errorf("--labels needs --inputs or --events (the ART generator makes its own labels)")}
+			}
+			if opt.Inputs != "" && opt.Events != "" {
+				return usageError{fmt.Errorf("give --inputs or --events, not both")}
 			}
 			var outs export.Outputs
 			defer outs.Abort()
-			outs.Protect(opt.Checkpoint, opt.Config, opt.Inputs, opt.Labels, report.ConfigBeside(opt.Checkpoint))
+			outs.Protect(opt.Checkpoint, opt.Config, opt.Inputs, opt.Events, opt.Labels, opt.Design,
+				report.ConfigBeside(opt.Checkpoint))
 
 			var done func()
 			opt.Progress, done = progress(stderr, "sequences", 0)
@@ -63,6 +73,11 @@ the sequences (and their labels).`,
 					return err
 				}
 			}
+			if traceOut != "" {
+				if err := outs.Stage(traceOut, func(w io.Writer) error { return export.WriteTrace(w, e) }); err != nil {
+					return err
+				}
+			}
 			if err := outs.Commit(); err != nil {
 				return err
 			}
@@ -74,12 +89,14 @@ the sequences (and their labels).`,
 	fl.StringVar(&opt.Config, "config", "", "architecture config JSON (default: config.json beside the checkpoint)")
 	fl.StringVar(&opt.StateKey, "state-key", "", "key of the state_dict when the file wraps it in a dict with several candidates")
 	fl.StringVar(&opt.Inputs, "inputs", "", "input sequences, .npy [N, T, I] float32/float64 (default: built-in ART generator)")
+	fl.StringVar(&opt.Events, "events", "", "timestamped input events, .csv (sequence,t,channel,value) or .npz")
 	fl.StringVar(&opt.Labels, "labels", "", "target classes, .npy [N] integers: reports accuracy")
 	fl.IntVar(&opt.ART.N, "art-n", 0, "sequences the ART generator makes when there is no --inputs (default 128)")
 	fl.Uint64Var(&opt.ART.Seed, "art-seed", 0, "seed of the ART generator (default 0)")
-	fl.StringVar(&opt.Design, "design", report.PaperDesign, "hardware design (only \"paper\" exists yet)")
+	fl.StringVar(&opt.Design, "design", report.PaperDesign, "hardware design: a preset (neurosim designs) or a YAML file")
 	fl.StringVar(&perStepOut, "per-step-out", "", "write the energy of every step as float64 .npy [N, T]")
 	fl.StringVar(&logits, "logits-out", "", "write the logits after the last step as float64 .npy [N, classes]")
+	fl.StringVar(&traceOut, "trace-out", "", "write one CSV row per network step: time, Δ, active inputs, joules by category, paper energy")
 	fl.StringVar(&format, "format", "table", "report format: table, json or csv")
 	fl.IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs; results do not depend on it)")
 	return cmd

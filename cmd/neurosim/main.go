@@ -81,7 +81,8 @@ voltage equal to its presynaptic activity, costing z²·|efficacy| per step.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newEnergy(stdout, stderr), newInspect(stdout), newCompare(stdout, stderr))
+	root.AddCommand(newEnergy(stdout, stderr), newInspect(stdout), newCompare(stdout, stderr),
+		newDesigns(stdout), newBreakeven(stdout, stderr))
 	return root
 }
 

@@ -219,12 +219,18 @@ func TestEnergyCSVAndTable(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 129 || !strings.HasPrefix(lines[0], "sequence,label,predicted,paper_energy_step_0,") ||
-		!strings.HasSuffix(lines[0], ",paper_energy_step_8,paper_energy_sequence") {
+	if len(lines) != 129 || !strings.HasPrefix(lines[0], "sequence,label,predicted,steps,paper_energy_step_0,") ||
+		!strings.HasSuffix(lines[0], ",paper_energy_step_8,paper_energy_sequence,synapse_read_J,synapse_write_J,dac_J,adc_J,neuron_J,static_J,total_J") {
 		t.Errorf("csv: %d lines, header %q", len(lines), lines[0])
 	}
 	// Sequence 0 is y4t7k0??t, label 33 (reference README).
 	if !strings.HasPrefix(lines[1], "0,33,") {
+		t.Errorf("first row %q", lines[1])
+	}
+	// With the paper design, each sequence's synapse_read joules equal its
+	// paper energy and the other categories are 0.
+	f := strings.Split(lines[1], ",")
+	if f[13] != f[14] || f[15] != "0" || f[19] != "0" || f[20] != f[13] {
 		t.Errorf("first row %q", lines[1])
 	}
 	code, out, stderr = runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--labels", labels)
@@ -272,7 +278,7 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 	code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--design", "rram")
-	if code != 1 || !strings.Contains(stderr, `design "rram": unknown design (available: paper)`) {
+	if code != 1 || !strings.Contains(stderr, `design rram: no preset of that name and no such file; presets: paper, rram-neurosim`) {
 		t.Errorf("unknown design: exit %d, %q", code, stderr)
 	}
 }

@@ -1,0 +1,126 @@
+package report
+
+import (
+	"context"
+	"io/fs"
+	"math"
+
+	"neurosim/circuit"
+	"neurosim/energy"
+)
+
+// Breakeven is the write energy per event at which STPN stops being the
+// cheapest model of a set, against each other model.
+type Breakeven struct {
+	Set              string
+	Design           *circuit.Design // as given
+	STPN             string          // the model the others are compared with
+	Sequences, Steps int
+	Rows             []BreakevenRow
+}
+
+// BreakevenRow compares STPN with one other model. Energies are mean joules
+// per sequence, at the low and the high end of the design's other prices
+// (Lo, Hi); a model's energy is linear in the write energy per event w:
+// E(w) = Fixed + w·Writes.
+type BreakevenRow struct {
+	Model, Unit        string
+	STPNFixed, Fixed   energy.Joules
+	STPNWrites, Writes Interval // write events per sequence
+	// At is the break-even w at the low and high price ends: STPN is
+	// cheaper for w < At (when STPN writes more) or for w > At (when it
+	// writes less). NaN when the lines do not cross at w ≥ 0.
+	At Interval
+	// Verdict says in words what happens at the low-price end.
+	Verdict string
+}
+
+// RunBreakeven evaluates every model of a set twice under design d — with
+// free writes, and with 1 J per write event and nothing else — and solves
+// for the crossing of STPN's energy with each other model's.
+func RunBreakeven(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (*Breakeven, error) {
+	d, err := LoadDesign(opt.Design)
+	if err != nil {
+		return nil, err
+	}
+	free := *d
+	free.Plasticity.WriteEnergyPerEvent = circuit.Point(0)
+	counts := countingDesign(d)
+	o := opt
+	o.design = &free
+	fixed, err := Compare(ctx, fsys, name, o)
+	if err != nil {
+		return nil, err
+	}
+	o.design = counts
+	writes, err := Compare(ctx, fsys, name, o)
+	if err != nil {
+		return nil, err
+	}
+	b := &Breakeven{Set: name, Design: d, STPN: fixed.Baseline, Sequences: fixed.Inputs.N, Steps: fixed.Inputs.T}
+	var s CompareRow
+	var sw Interval
+	for i, r := range fixed.Rows {
+		if r.Model.Name == fixed.Baseline {
+			s, sw = r, perSeq(writes.Rows[i].Joules.Breakdown[energy.SynapseWrite], r.Input.N)
+		}
+	}
+	for i, r := range fixed.Rows {
+		if r.Model.Name == fixed.Baseline {
+			continue
+		}
+		row := BreakevenRow{
+			Model: r.Model.Name, Unit: r.Model.Unit.String(),
+			STPNFixed: s.Joules.MeanPerSequence, Fixed: r.Joules.MeanPerSequence,
+			STPNWrites: sw, Writes: perSeq(writes.Rows[i].Joules.Breakdown[energy.SynapseWrite], r.Input.N),
+		}
+		row.At = Interval{
+			cross(float64(row.STPNFixed.Lo), row.STPNWrites.Lo, float64(row.Fixed.Lo), row.Writes.Lo),
+			cross(float64(row.STPNFixed.Hi), row.STPNWrites.Hi, float64(row.Fixed.Hi), row.Writes.Hi),
+		}
+		row.Verdict = verdict(float64(row.STPNFixed.Lo), row.STPNWrites.Lo, float64(row.Fixed.Lo), row.Writes.Lo, row.At.Lo)
+		b.Rows = append(b.Rows, row)
+	}
+	return b, nil
+}
+
+// countingDesign is d with every price zero but 1 J per write event: its
+// synapse_write joules count write events.
+func countingDesign(d *circuit.Design) *circuit.Design {
+	c := *d
+	zero := circuit.Point(0)
+	c.Synapse.SynopEnergy, c.Input.VRead = zero, zero
+	c.Input.DACEnergy, c.Readout.ADCEnergy, c.Readout.NeuronEnergy = zero, zero, zero
+	c.Plasticity.WriteEnergyPerEvent, c.Plasticity.WriteEnergyPerUnit = circuit.Point(1), zero
+	c.StaticPower = zero
+	return &c
+}
+
+func perSeq(j energy.Joules, n int) Interval {
+	return Interval{float64(j.Lo) / float64(n), float64(j.Hi) / float64(n)}
+}
+
+// cross solves a + w·p = b + w·q for w ≥ 0 (NaN when there is no such w).
+func cross(a, p, b, q float64) float64 {
+	if p == q {
+		return math.NaN()
+	}
+	w := (b - a) / (p - q)
+	if w < 0 || math.IsInf(w, 0) {
+		return math.NaN()
+	}
+	return w
+}
+
+func verdict(a, p, b, q, w float64) string {
+	switch {
+	case math.IsNaN(w) && a < b:
+		return "STPN is cheaper at any write energy"
+	case math.IsNaN(w):
+		return "STPN is not cheaper at any write energy"
+	case p > q:
+		return "STPN is cheaper while a write event costs less than the break-even"
+	default:
+		return "STPN is cheaper once a write event costs more than the break-even"
+	}
+}
