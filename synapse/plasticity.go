@@ -16,9 +16,9 @@ type plasticity struct {
 	// logLambda is ln λ for λ in [0, 1] (−Inf for 0) and NaN outside, so a
 	// step of Δ network steps decays by exp(Δ·ln λ) = λ^Δ.
 	logLambda []float64
-	clamp         float64   // +Inf for none
-	typ           arch.PlasticityType
-	rule          arch.Rule
+	clamp     float64 // +Inf for none
+	typ       arch.PlasticityType
+	rule      arch.Rule
 }
 
 func newPlasticity(c *arch.Config, p *params, rows, cols int) (plasticity, error) {
