@@ -30,6 +30,25 @@ type TensorJSON struct {
 	Max       *float64 `json:"max"`
 	Mean      *float64 `json:"mean"`
 	NonFinite int      `json:"non_finite"`
+	// DecayOutside counts, for a tensor of STP decay factors λ
+	// (*.weight_lambda), the elements outside [0, 1]: synapses that cannot be
+	// a passive decaying element.
+	DecayOutside *int `json:"decay_outside_unit_interval,omitempty"`
+}
+
+// decayOutside counts the elements of a λ tensor outside [0, 1]; ok is false
+// for other tensors. HebbFF stores λ as the logit _weight_lambda, whose
+// sigmoid is always inside, so it is not counted.
+func decayOutside(t *checkpoint.Tensor) (n int, ok bool) {
+	if t.Name[strings.LastIndexByte(t.Name, '.')+1:] != "weight_lambda" {
+		return 0, false
+	}
+	for _, v := range t.Data {
+		if v < 0 || v > 1 {
+			n++
+		}
+	}
+	return n, true
 }
 
 func finite(v float64) *float64 {
@@ -48,10 +67,14 @@ func WriteInspect(w io.Writer, sd *checkpoint.StateDict, f Format) error {
 		if shape == nil {
 			shape = []int{}
 		}
-		j.Tensors = append(j.Tensors, TensorJSON{
+		tj := TensorJSON{
 			Name: t.Name, DType: t.DType.String(), Shape: shape, Elements: t.Len(),
 			Min: finite(s.Min), Max: finite(s.Max), Mean: finite(s.Mean), NonFinite: s.NonFinite,
-		})
+		}
+		if n, ok := decayOutside(t); ok {
+			tj.DecayOutside = &n
+		}
+		j.Tensors = append(j.Tensors, tj)
 	}
 	switch f {
 	case JSON:
@@ -84,5 +107,14 @@ func WriteInspect(w io.Writer, sd *checkpoint.StateDict, f Format) error {
 		}
 		rows[i] = []string{t.Name, t.DType, "[" + strings.Join(dims, " ") + "]", opt(t.Min), opt(t.Max), opt(t.Mean), nf}
 	}
-	return table(w, []string{"tensor", "dtype", "shape", "min", "max", "mean", "NaN/Inf"}, rows, 3, 4, 5, 6)
+	if err := table(w, []string{"tensor", "dtype", "shape", "min", "max", "mean", "NaN/Inf"}, rows, 3, 4, 5, 6); err != nil {
+		return err
+	}
+	for _, t := range j.Tensors {
+		if t.DecayOutside != nil {
+			fmt.Fprintf(w, "%s: %d of %d decay factors λ outside [0, 1] (not passive decays; see the design's lambda_outside)\n",
+				t.Name, *t.DecayOutside, t.Elements)
+		}
+	}
+	return nil
 }

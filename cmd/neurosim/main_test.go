@@ -372,3 +372,174 @@ func TestInspect(t *testing.T) {
 		t.Errorf("exit %d, %q", code, stderr)
 	}
 }
+
+func TestInspectCountsDecayOutside(t *testing.T) {
+	// 25 λ < 0 and 37 λ > 1 of 528 in the reference STPN h11 (counted from
+	// the checkpoint's rnn.weight_lambda with Python's struct module).
+	code, out, stderr := runCLI(t, "inspect", h11)
+	if code != 0 || !strings.Contains(out, "rnn.weight_lambda: 62 of 528 decay factors λ outside [0, 1]") {
+		t.Errorf("exit %d %s\n%s", code, stderr, out)
+	}
+}
+
+func TestDesignsCommands(t *testing.T) {
+	code, out, stderr := runCLI(t, "designs")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, name := range []string{"paper", "rram-neurosim", "rram-neurram", "pcm", "loihi", "biology"} {
+		if !strings.Contains(out, "│ "+name+" ") {
+			t.Errorf("designs lacks %s:\n%s", name, out)
+		}
+	}
+	// `designs show` prints YAML that reads back as the same design.
+	code, out, stderr = runCLI(t, "designs", "show", "loihi")
+	if code != 0 || !strings.Contains(out, "synop_energy") || !strings.Contains(out, "Davies") {
+		t.Fatalf("exit %d %s\n%s", code, stderr, out)
+	}
+	dir := t.TempDir()
+	f := testutil.WriteFile(t, dir, "mine.yaml", []byte(out))
+	code, _, stderr = runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--design", f)
+	if code != 0 {
+		t.Errorf("a shown design does not run: %s", stderr)
+	}
+	code, _, stderr = runCLI(t, "designs", "show", "nope")
+	if code != 1 || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
+
+// Invalid design files: one line naming file, key and problem, no output.
+func TestBadDesignFiles(t *testing.T) {
+	bad, err := filepath.Glob(testutil.Testdata("designs", "bad", "*.yaml"))
+	if err != nil || len(bad) < 10 {
+		t.Fatalf("%d bad designs", len(bad))
+	}
+	dir := t.TempDir()
+	for _, f := range bad {
+		perStep := filepath.Join(dir, "E.npy")
+		code, stdout, stderr := runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--design", f, "--per-step-out", perStep)
+		want := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(string(mustRead(t, f)), "\n", 2)[0], "# want:"))
+		if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, filepath.Base(f)) ||
+			!strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, stderr %q, want one line naming the file and containing %q", filepath.Base(f), code, stderr, want)
+		}
+		if _, err := os.Stat(perStep); err == nil {
+			t.Errorf("%s: output written", f)
+		}
+	}
+}
+
+func TestBreakeven(t *testing.T) {
+	code, out, stderr := runCLI(t, "breakeven", "--design", "rram-neurosim", "--format", "json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var b struct {
+		STPN   string
+		Models []struct {
+			Model            string
+			STPNFixed, Fixed any
+			StpnWrites       float64 `json:"stpn_writes"`
+			Writes           float64
+			BreakEvenLo      *float64 `json:"break_even_J_low"`
+			Verdict          string
+			StpnFixedJ       any `json:"stpn_fixed_J"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.STPN != "ART_STPN_h11" || len(b.Models) != 7 {
+		t.Fatalf("%+v", b)
+	}
+	for _, m := range b.Models {
+		// rram-neurosim rewrites every plastic synapse every step: STPN h11
+		// writes its 528 synapses × 9 steps per sequence; RNN and LSTM
+		// have no plastic state.
+		if m.StpnWrites != 528*9 {
+			t.Errorf("%s: STPN writes %v per sequence, want 4752", m.Model, m.StpnWrites)
+		}
+		if (m.Model == "ART_RNN_h20" || m.Model == "ART_LSTM_h9") && (m.Writes != 0 || m.BreakEvenLo == nil) {
+			t.Errorf("%s: %v writes, break-even %v", m.Model, m.Writes, m.BreakEvenLo)
+		}
+	}
+}
+
+func TestEventsAndTrace(t *testing.T) {
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "trace.csv")
+	events := testutil.Testdata("events", "poisson_seed7.csv")
+	code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--events", events, "--design", "paper", "--trace-out", trace)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(string(mustRead(t, trace))), "\n")
+	if lines[0] != "sequence,step,t_s,delta,active_inputs,synapse_read_J,synapse_write_J,dac_J,adc_J,neuron_J,static_J,paper_energy" {
+		t.Errorf("trace header %q", lines[0])
+	}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		// paper design: each step's synapse_read joules are its paper energy
+		if f[5] != f[11] || f[6] != "0" {
+			t.Fatalf("trace row %q", l)
+		}
+	}
+	// --per-step-out needs a rectangle; event sequences differ in length.
+	code, _, stderr = runCLI(t, "energy", "--checkpoint", h11, "--events", events, "--per-step-out", filepath.Join(dir, "E.npy"))
+	if code != 1 || !strings.Contains(stderr, "--trace-out") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	wide := testutil.WriteFile(t, dir, "wide.csv", []byte("sequence,t,channel,value\n0,0.1,3,1\n0,0.2,37,1\n"))
+	code, _, stderr = runCLI(t, "energy", "--checkpoint", h11, "--events", wide)
+	if code != 1 || !strings.Contains(stderr, "wide.csv") || !strings.Contains(stderr, "37") {
+		t.Errorf("unknown channel: exit %d, %q", code, stderr)
+	}
+	for _, bad := range []string{"bad_unsorted.csv", "bad_negative_time.csv", "bad_channel_negative.csv", "bad_nan_value.csv", "bad_header.csv"} {
+		p := testutil.Testdata("events", bad)
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("missing fixture %s", bad)
+			continue
+		}
+		code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--events", p, "--trace-out", trace+"2")
+		if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, bad) {
+			t.Errorf("%s: exit %d, %q", bad, code, stderr)
+		}
+		if _, err := os.Stat(trace + "2"); err == nil {
+			t.Errorf("%s: trace written", bad)
+		}
+	}
+}
+
+// A design whose lambda_outside is refuse refuses STPN h11 (62 λ outside
+// [0, 1]); clamp runs it.
+func TestLambdaOutsidePolicy(t *testing.T) {
+	show := func(policy string) string {
+		_, out, _ := runCLI(t, "designs", "show", "paper")
+		if !strings.Contains(out, "lambda_outside") {
+			out = strings.Replace(out, "plasticity:", "plasticity:\n  lambda_outside: "+policy, 1)
+		}
+		return strings.Replace(out, "lambda_outside: per-step", "lambda_outside: "+policy, 1)
+	}
+	dir := t.TempDir()
+	refuse := testutil.WriteFile(t, dir, "refuse.yaml", []byte(show("refuse")))
+	code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--design", refuse)
+	if code != 1 || !strings.Contains(stderr, "62 of 528") {
+		t.Errorf("refuse: exit %d, %q", code, stderr)
+	}
+	clamp := testutil.WriteFile(t, dir, "clamp.yaml", []byte(show("clamp")))
+	code, out, stderr := runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--labels", labels, "--design", clamp, "--format", "json")
+	if code != 0 {
+		t.Fatalf("clamp: %s", stderr)
+	}
+	var rep struct {
+		Accuracy float64 `json:"accuracy"`
+		Outside  int     `json:"decay_outside_unit_interval"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Outside != 62 || rep.Accuracy == 0 {
+		t.Errorf("clamp: %+v", rep)
+	}
+}
