@@ -227,9 +227,13 @@ func si(v float64, sym string) string {
 		f float64
 	}{{"E", 1e18}, {"P", 1e15}, {"T", 1e12}, {"G", 1e9}, {"M", 1e6}, {"k", 1e3}, {"", 1},
 		{"m", 1e-3}, {"µ", 1e-6}, {"n", 1e-9}, {"p", 1e-12}, {"f", 1e-15}, {"a", 1e-18}, {"z", 1e-21}}
-	for _, p := range prefixes {
-		if math.Abs(v) >= p.f*0.9995 {
-			return strconv.FormatFloat(v/p.f, 'g', 4, 64) + " " + p.p + sym
+	for i, p := range prefixes {
+		if math.Abs(v) >= p.f {
+			m := strconv.FormatFloat(v/p.f, 'g', 4, 64)
+			if (m == "1000" || m == "-1000") && i > 0 { // rounding reached the next prefix
+				return strconv.FormatFloat(v/prefixes[i-1].f, 'g', 4, 64) + " " + prefixes[i-1].p + sym
+			}
+			return m + " " + p.p + sym
 		}
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64) + " " + sym
