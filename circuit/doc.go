@@ -53,9 +53,16 @@
 // s, J and W. g_min and g_max also accept a resistance in Ω or Ohm, stored as
 // its conductance 1/R (so g_min is written as R_off). variation and read_noise
 // are plain numbers. Any figure may be a range [low, high] of two values in
-// the same unit; an energy that depends on a ranged figure is itself a range,
-// bounded by evaluating every figure at its Low corner and then at its High
-// corner (every energy grows with each figure). A wrong dimension, a missing
+// the same unit; an energy that depends on a ranged figure is itself a range.
+// Prices — v_read, t_read and every per-event energy, static power — enter
+// the energy as non-negative factors, so charging every price at its Low end
+// and then at its High end bounds the energy exactly. Figures that change
+// what the network computes or how much current its cells draw — g_min,
+// g_max, an explicit g_per_unit, variation, read_noise, and step_period for
+// event inputs (see Design.Settings) — are evaluated by one run per
+// combination of their ends, and the reported range is the hull of those
+// runs: an estimate, not a bound, where the energy is not monotone in such a
+// figure (with levels, the rounding of g·|w| to the level spacing is not). A wrong dimension, a missing
 // unit, a negative value, NaN or infinity, a malformed range, an unknown or
 // duplicate key at any level, or a key the mapping has no use for is an
 // *Error naming the file, the line, the key and the problem.

@@ -320,16 +320,20 @@ func (c *Crossbar) Row(a, r int, e, z []float64) (cellZ2, cellZ1 float64) {
 	return cellZ2, cellZ1
 }
 
-// Store rounds a short-term state to the levels of array a's cells, in
-// efficacy units (the volatile element holds analog levels too).
-func (c *Crossbar) Store(a int, f []float64) {
+// Store rounds a short-term state to the levels of array a's cells: the
+// efficacy f[i] contributes, unit(i)·f[i], is rounded to the level spacing
+// in efficacy units (the volatile element holds the same analog levels).
+// Increments smaller than half a level are lost, as on the device.
+func (c *Crossbar) Store(a int, f []float64, unit func(i int) float64) {
 	s := &c.p.d.Synapse
 	if s.Levels == 0 {
 		return
 	}
 	step := c.p.set.Window() / float64(s.Levels-1) / c.p.set.GPerUnit[a]
 	for i, v := range f {
-		f[i] = math.Round(v/step) * step
+		if u := unit(i); u != 0 {
+			f[i] = math.Round(v*u/step) * step / u
+		}
 	}
 }
 

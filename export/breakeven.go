@@ -62,10 +62,11 @@ func WriteBreakeven(w io.Writer, b *report.Breakeven, f Format) error {
 	case CSV:
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"model", "unit", "stpn_fixed_J_low", "stpn_fixed_J_high", "fixed_J_low", "fixed_J_high",
-			"stpn_writes", "writes", "break_even_J_low", "break_even_J_high", "verdict"})
+			"stpn_writes_low", "stpn_writes_high", "writes_low", "writes_high", "break_even_J_low", "break_even_J_high", "verdict"})
 		for _, r := range b.Rows {
 			cw.Write([]string{r.Model, r.Unit, full(float64(r.STPNFixed.Lo)), full(float64(r.STPNFixed.Hi)),
-				full(float64(r.Fixed.Lo)), full(float64(r.Fixed.Hi)), full(r.STPNWrites.Lo), full(r.Writes.Lo),
+				full(float64(r.Fixed.Lo)), full(float64(r.Fixed.Hi)), full(r.STPNWrites.Lo), full(r.STPNWrites.Hi),
+				full(r.Writes.Lo), full(r.Writes.Hi),
 				full(r.At.Lo), full(r.At.Hi), r.Verdict})
 		}
 		cw.Flush()
@@ -91,7 +92,7 @@ func WriteBreakeven(w io.Writer, b *report.Breakeven, f Format) error {
 		if r.At.Lo != r.At.Hi && !(math.IsNaN(r.At.Lo) && math.IsNaN(r.At.Hi)) {
 			at += " … " + be(r.At.Hi)
 		}
-		rows[i] = []string{r.Model, r.Unit, jRange(r.STPNFixed), jRange(r.Fixed), num(r.STPNWrites.Lo), num(r.Writes.Lo), at, r.Verdict}
+		rows[i] = []string{r.Model, r.Unit, jRange(r.STPNFixed), jRange(r.Fixed), numRange(r.STPNWrites, 1), numRange(r.Writes, 1), at, r.Verdict}
 	}
 	return table(w, []string{"vs model", "unit", b.STPN + " E_fixed / seq", "model E_fixed / seq",
 		b.STPN + " writes / seq", "model writes / seq", "break-even (J per write)", "verdict"}, rows, 2, 3, 4, 5, 6)

@@ -56,8 +56,8 @@ type EnergyJSON struct {
 	BreakdownJ   map[string]Value            `json:"breakdown_J"`
 	ByLocationJ  map[string]map[string]Value `json:"by_location_J"`
 	Paper        Value                       `json:"paper_energy"`
-	PaperPerSeq  float64                     `json:"paper_energy_mean_per_sequence"`
-	PaperPerStp  float64                     `json:"paper_energy_mean_per_step"`
+	PaperPerSeq  Value                       `json:"paper_energy_mean_per_sequence"`
+	PaperPerStp  Value                       `json:"paper_energy_mean_per_step"`
 	PaperSeqs    []float64                   `json:"paper_energy_per_sequence"`
 	PaperAtStep  []float64                   `json:"paper_energy_mean_at_step"`
 	GPerUnit     map[string]Value            `json:"g_per_unit_S,omitempty"`
@@ -89,7 +89,7 @@ func NewEnergyJSON(e *report.Energy) EnergyJSON {
 		TotalJ: joules(e.Joules.Total), PerSeqJ: joules(e.Joules.MeanPerSequence),
 		BreakdownJ: breakdown(&e.Joules.Breakdown), ByLocationJ: map[string]map[string]Value{},
 		Paper:       Value(e.Paper),
-		PaperPerSeq: float64(r.MeanPerSequence()), PaperPerStp: float64(r.MeanPerStep()),
+		PaperPerSeq: Value(e.PaperPerSequence), PaperPerStp: Value(e.PaperPerStep),
 		PaperSeqs: make([]float64, r.N),
 	}
 	for i, loc := range e.Joules.Locations {
@@ -217,6 +217,14 @@ func energyCSV(w io.Writer, e *report.Energy) error {
 	return cw.Error()
 }
 
+// corners describes how many runs a design took.
+func corners(n int) string {
+	if n == 1 {
+		return "one run (no ranged device figure)"
+	}
+	return fmt.Sprintf("%d runs: the ends of its ranged device figures", n)
+}
+
 // si formats a quantity with an SI prefix and its unit symbol.
 func si(v float64, sym string) string {
 	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -276,15 +284,15 @@ func energyTable(w io.Writer, e *report.Energy) error {
 	}
 	rows = append(rows,
 		[]string{"inputs", e.Input.Name, shape},
-		[]string{"design", e.Design.Name, fmt.Sprintf("%d corner(s) of ranged device figures", len(e.Runs))},
+		[]string{"design", e.Design.Name, corners(len(e.Runs))},
 	)
 	if e.HasLabels {
 		rows = append(rows, []string{"accuracy", numRange(e.Accuracy, 100), "% of sequences"})
 	}
 	rows = append(rows,
 		[]string{"paper energy, total", numRange(e.Paper, 1), paperUnit},
-		[]string{"paper energy, mean per sequence", num(float64(r.MeanPerSequence())), paperUnit},
-		[]string{"paper energy, mean per step", num(float64(r.MeanPerStep())), paperUnit},
+		[]string{"paper energy, mean per sequence", numRange(e.PaperPerSequence, 1), paperUnit},
+		[]string{"paper energy, mean per step", numRange(e.PaperPerStep, 1), paperUnit},
 		[]string{"energy, total", jRange(e.Joules.Total), "all sequences"},
 		[]string{"energy, mean per sequence", jRange(e.Joules.MeanPerSequence), ""},
 	)
@@ -366,9 +374,10 @@ func WriteLogitsNPY(w io.Writer, e *report.Energy) error {
 }
 
 // WriteTrace writes one CSV row per network step: sequence, step, t (s), Δ
-// (in step periods), active inputs, the joules of each category (the hull
-// over the design's corners, as _low/_high columns when ranged) and the paper
-// energy. Columns are a stable interface (README).
+// (in step periods, at the low end of a ranged step_period), active inputs,
+// the joules of each category (the hull over the design's corners, as
+// _low/_high columns when ranged) and the paper energy (first corner).
+// Columns are a stable interface (README).
 func WriteTrace(w io.Writer, e *report.Energy) error {
 	r := e.Result
 	ranged := len(e.Runs) > 1 || !e.Joules.Total.IsPoint()

@@ -27,11 +27,12 @@ type BreakevenRow struct {
 	Model, Unit        string
 	STPNFixed, Fixed   energy.Joules
 	STPNWrites, Writes Interval // write events per sequence
-	// At is the break-even w at the low and high price ends: STPN is
-	// cheaper for w < At (when STPN writes more) or for w > At (when it
-	// writes less). NaN when the lines do not cross at w ≥ 0.
+	// At spans the break-even w over the design's corners and price ends:
+	// STPN is cheaper for w below it (when STPN writes more) or above it
+	// (when it writes less). NaN when the lines never cross at w ≥ 0.
 	At Interval
-	// Verdict says in words what happens at the low-price end.
+	// Verdict says in words what happens; it is the same at every corner
+	// and price end, or says that it depends on them.
 	Verdict string
 }
 
@@ -58,27 +59,58 @@ func RunBreakeven(ctx context.Context, fsys fs.FS, name string, opt CompareOptio
 		return nil, err
 	}
 	b := &Breakeven{Set: name, Design: d, STPN: fixed.Baseline, Sequences: fixed.Inputs.N, Steps: fixed.Inputs.T}
-	var s CompareRow
-	var sw Interval
+	si := -1
 	for i, r := range fixed.Rows {
 		if r.Model.Name == fixed.Baseline {
-			s, sw = r, perSeq(writes.Rows[i].Joules.Breakdown[energy.SynapseWrite], r.Input.N)
+			si = i
 		}
 	}
+	n := float64(fixed.Inputs.N)
+	// line returns model i's energy at zero write price (per sequence) at
+	// price end hi of corner c, and its write events per sequence there.
+	line := func(i, c int, hi bool) (e0, w float64) {
+		t := fixed.Rows[i].Runs[c].Result.Ledger.Total()
+		tot := t.Total()
+		e0 = float64(tot.Lo)
+		if hi {
+			e0 = float64(tot.Hi)
+		}
+		return e0 / n, float64(writes.Rows[i].Runs[c].Result.Ledger.Total()[energy.SynapseWrite].Lo) / n
+	}
 	for i, r := range fixed.Rows {
-		if r.Model.Name == fixed.Baseline {
+		if i == si {
 			continue
 		}
 		row := BreakevenRow{
 			Model: r.Model.Name, Unit: r.Model.Unit.String(),
-			STPNFixed: s.Joules.MeanPerSequence, Fixed: r.Joules.MeanPerSequence,
-			STPNWrites: sw, Writes: perSeq(writes.Rows[i].Joules.Breakdown[energy.SynapseWrite], r.Input.N),
+			STPNFixed: fixed.Rows[si].Joules.MeanPerSequence, Fixed: r.Joules.MeanPerSequence,
+			At: Interval{math.NaN(), math.NaN()},
 		}
-		row.At = Interval{
-			cross(float64(row.STPNFixed.Lo), row.STPNWrites.Lo, float64(row.Fixed.Lo), row.Writes.Lo),
-			cross(float64(row.STPNFixed.Hi), row.STPNWrites.Hi, float64(row.Fixed.Hi), row.Writes.Hi),
+		verdicts := map[string]bool{}
+		for c := range r.Runs {
+			for k, hi := range []bool{false, true} {
+				a, p := line(si, c, hi)
+				bb, q := line(i, c, hi)
+				if c == 0 && k == 0 {
+					row.STPNWrites, row.Writes = point(p), point(q)
+				}
+				row.STPNWrites, row.Writes = row.STPNWrites.hull(p), row.Writes.hull(q)
+				w := cross(a, p, bb, q)
+				if !math.IsNaN(w) {
+					if math.IsNaN(row.At.Lo) {
+						row.At = point(w)
+					}
+					row.At = row.At.hull(w)
+				}
+				verdicts[verdict(a, p, bb, q, w)] = true
+			}
 		}
-		row.Verdict = verdict(float64(row.STPNFixed.Lo), row.STPNWrites.Lo, float64(row.Fixed.Lo), row.Writes.Lo, row.At.Lo)
+		for v := range verdicts {
+			row.Verdict = v
+		}
+		if len(verdicts) > 1 {
+			row.Verdict = "depends on where in the design's ranges the chip lies"
+		}
 		b.Rows = append(b.Rows, row)
 	}
 	return b, nil
@@ -94,10 +126,6 @@ func countingDesign(d *circuit.Design) *circuit.Design {
 	c.Plasticity.WriteEnergyPerEvent, c.Plasticity.WriteEnergyPerUnit = circuit.Point(1), zero
 	c.StaticPower = zero
 	return &c
-}
-
-func perSeq(j energy.Joules, n int) Interval {
-	return Interval{float64(j.Lo) / float64(n), float64(j.Hi) / float64(n)}
 }
 
 // cross solves a + w·p = b + w·q for w ≥ 0 (NaN when there is no such w).

@@ -43,8 +43,9 @@ type Energy struct {
 	// interval when device figures are ranges); valid when HasLabels.
 	Accuracy  Interval
 	HasLabels bool
-	// Paper is the total paper energy over the runs.
-	Paper Interval
+	// Paper is the total paper energy over the runs; PaperPerSequence and
+	// PaperPerStep are its means.
+	Paper, PaperPerSequence, PaperPerStep Interval
 	// Joules is the run's energy in joules.
 	Joules Joules
 	// Outside and Plastic count the plastic synapses whose decay factor λ
@@ -140,11 +141,13 @@ func policy(p circuit.LambdaPolicy) synapse.LambdaPolicy {
 	return synapse.PerStep
 }
 
-// ticks converts a step period in seconds to ticks, refusing one below a tick.
+// ticks converts a step period in seconds to ticks. The period must be a
+// whole number of nanoseconds (the time resolution), or Δ would be computed
+// from a rounded period while static power is charged on the exact one.
 func ticks(d *circuit.Design, sec float64) (workload.Tick, error) {
 	t, err := workload.ToTicks(sec)
-	if err != nil || t < 1 {
-		return 0, fmt.Errorf("design %s: step_period %g s is below the 1 ns time resolution", d.Name, sec)
+	if err != nil || t < 1 || math.Abs(float64(t)-sec*workload.TicksPerSecond) > 1e-6*float64(t) {
+		return 0, fmt.Errorf("design %s: step_period %g s is not a whole number of nanoseconds (the time resolution)", d.Name, sec)
 	}
 	return t, nil
 }
@@ -242,4 +245,7 @@ func (e *Energy) summarise() {
 		}
 	}
 	j.MeanPerSequence = j.Total.Times(1 / float64(e.Input.N))
+	steps := float64(max(1, len(e.Result.PerStep)))
+	e.PaperPerSequence = Interval{e.Paper.Lo / float64(e.Input.N), e.Paper.Hi / float64(e.Input.N)}
+	e.PaperPerStep = Interval{e.Paper.Lo / steps, e.Paper.Hi / steps}
 }

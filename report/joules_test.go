@@ -247,3 +247,20 @@ func TestBadDesignName(t *testing.T) {
 		t.Fatal()
 	}
 }
+
+// A volatile element is written where the Hebbian increment γ⊙(h ⊗ x) is
+// nonzero: with one-hot inputs that is one column, H synapses per step, for
+// HebbFF (scalar γ ≠ 0, λ = σ(·) inside [0, 1], h = σ(·) never 0). Its decay
+// and the wrapper's σ applied to F are free.
+func TestVolatileWritesAreHebbianIncrements(t *testing.T) {
+	set := artSet(t)
+	d := design(t, "mapping: ideal, g_per_unit: 1S", "encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 0J", "")
+	d.Plasticity.WriteEnergyPerEvent = circuit.Point(1)
+	if got := cat(evaluate(t, model(t, "ART_HebbFF_h26"), d, set), energy.SynapseWrite); got != 128*9*26 {
+		t.Errorf("HebbFF: %v write events, want %d", got, 128*9*26)
+	}
+	d.Plasticity.Element = circuit.Rewrite
+	if got := cat(evaluate(t, model(t, "ART_STPNf_h13"), d, set), energy.SynapseWrite); got != 128*9*481 {
+		t.Errorf("rewrite: %v write events, want every plastic synapse every step (%d)", got, 128*9*481)
+	}
+}

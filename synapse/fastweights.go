@@ -130,8 +130,10 @@ func (st *fwState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		copy(st.prev, st.f)
 	}
 	copy(st.f, st.a)
-	fw.plast.update(st.f, hs, hs, nil, st.oja, lam)
-	pr.store(1, st.f)
+	fw.plast.update(st.f, hs, hs, nil, st.oja, lam, nil)
+	if pr.dev != nil {
+		pr.store(1, st.f, one)
+	}
 	// λ acts twice per step (building A, then updating it): a passive
 	// element would have decayed F_{t−1} by λ².
 	pr.meterWrites(1, st.prev, st.f, func(i int) float64 { return lam[i] * lam[i] },

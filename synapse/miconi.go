@@ -132,6 +132,10 @@ func (st *miconiState) step(x []float64, _ float64, pr *probe) energy.Paper {
 		}
 		st.updateHebb()
 		pr.neurons(1) // the neuromodulator
+		// The plastic part of the efficacy is α⊙Hebb: one unit of Hebb is α.
+		if pr.dev != nil {
+			pr.store(1, st.hebb, func(i int) float64 { return m.alpha[i] })
+		}
 		// Hebb has no passive decay: every change is written.
 		pr.meterWrites(1, st.old, st.hebb, func(int) float64 { return 1 }, func(int) float64 { return 1 })
 	}

@@ -110,7 +110,14 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 // (Oja) and λ the decay factors lam of this step. rowScale, when not nil,
 // divides row r of the old F first (the "pre" normalisation of STPN). oja is
 // a scratch vector of length cols.
-func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64) {
+//
+// When m is not nil the writes are metered: the element decays passively
+// (the decay, and the model's own rescaling of F, are free), and a synapse is
+// written when its Hebbian increment — γ⊙ΔF, or λ⊙γ⊙ΔF for prompt decay — is
+// nonzero, by that increment; a synapse whose λ lies outside [0, 1] cannot
+// decay passively and is written with its new value every step, as is every
+// synapse in Rewrite mode.
+func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64, m *writeMeter) {
 	if p.rule == arch.Oja {
 		// pre − Fᵀ post, with F already scaled as the update will see it.
 		copy(oja, pre)
@@ -151,14 +158,45 @@ func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64) {
 				row[c] = math.Min(math.Max(v, lo), hi)
 			}
 		}
+		if m != nil {
+			m.row(p, off, y, pre, row, l)
+		}
 	}
 }
 
-// meter charges the writes of a state that went from old to new, where
-// passive decay alone would have multiplied old by lam (per synapse).
-func (p *plasticity) meter(pr *probe, a int, old, new, lam []float64) {
-	pr.meterWrites(a, old, new, func(i int) float64 { return lam[i] }, func(i int) float64 { return p.lambda[i] })
+// writeMeter counts the writes of one array's short-term state.
+type writeMeter struct {
+	act  *ArrayActivity
+	mode WriteMode
 }
+
+// meter returns the write meter of array a, or nil when not metering.
+func (pr *probe) meter(a int) *writeMeter {
+	if pr.act == nil {
+		return nil
+	}
+	pr.wm = writeMeter{act: &pr.act.Arrays[a], mode: pr.Writes}
+	return &pr.wm
+}
+
+func (m *writeMeter) row(p *plasticity, off int, y float64, pre, row, lam []float64) {
+	for c, x := range pre {
+		if l := p.lambda[off+c]; m.mode == Rewrite || l < 0 || l > 1 {
+			m.act.Writes++
+			m.act.WriteUnits += math.Abs(row[c])
+			continue
+		}
+		inc := p.gamma[off+c] * (y * x)
+		if p.typ == arch.PromptDecay {
+			inc *= lam[c]
+		}
+		if inc != 0 {
+			m.act.Writes++
+			m.act.WriteUnits += math.Abs(inc)
+		}
+	}
+}
+
 
 // decaying is a cell with a trained short-term decay.
 type decaying interface {

@@ -71,9 +71,11 @@ type Device interface {
 	// and returns Σ_f z_f²·G_f and Σ_f |z_f|·G_f, where G_f is the total
 	// conductance, in siemens, of the cells of synapse (r, f).
 	Row(a, r int, e, z []float64) (cellZ2, cellZ1 float64)
-	// Store rounds the short-term state of array a, in efficacy units, to
-	// what the element can hold, in place, after each update.
-	Store(a int, f []float64)
+	// Store rounds the short-term state f of array a to what the element
+	// can hold, in place, after each update. unit(i) is the efficacy that
+	// one unit of f[i] contributes to the array as read (1 for a plain F;
+	// 1/‖row‖ for a row-normalised STPN; α for MODPLAST's Hebbian trace).
+	Store(a int, f []float64, unit func(i int) float64)
 }
 
 // probe carries what a step needs beyond the state: the device, and the
@@ -82,6 +84,7 @@ type probe struct {
 	dev Device
 	act *Activity
 	MeterOptions
+	wm writeMeter
 }
 
 // begin records one read of array a driven by z over rows rows and reports
@@ -167,14 +170,19 @@ func (p *probe) neurons(n int) {
 }
 
 // store lets the device round a short-term state after its update.
-func (p *probe) store(a int, f []float64) {
-	if p.dev != nil {
-		p.dev.Store(a, f)
-	}
+// Callers build unit only when p.dev != nil, so that the ideal path does not
+// allocate a closure per step.
+func (p *probe) store(a int, f []float64, unit func(i int) float64) {
+	p.dev.Store(a, f, unit)
 }
 
+// one is the unit of a state that is itself an efficacy.
+func one(int) float64 { return 1 }
+
 // meterWrites charges the writes of a short-term state that went from old
-// to new in one step. passive(i) is the factor a passive element would have
+// to new in one step, for cells whose update is not a plain Hebbian
+// increment on a decaying state (Fast Weights' two-stage update, MODPLAST's
+// modulated trace). passive(i) is the factor a passive element would have
 // multiplied old[i] by in that step; lambda(i) the synapse's trained decay
 // factor, which decides whether it can be passive at all (in [0, 1]).
 func (p *probe) meterWrites(a int, old, new []float64, passive, lambda func(i int) float64) {

@@ -23,8 +23,8 @@ func (d *dense) read(a int, z, out, scratch []float64, pr *probe) float64 {
 	for r := range d.rows {
 		row := d.w[r*d.cols : (r+1)*d.cols]
 		if pr.dev != nil {
-			copy(scratch, row)
-			row = scratch
+			row = scratch[:d.cols]
+			copy(row, d.w[r*d.cols:(r+1)*d.cols])
 		}
 		acc, er := pr.row(a, r, row, z)
 		out[r] += acc

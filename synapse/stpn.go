@@ -87,7 +87,6 @@ func (s *STPN) newState() cellState {
 		inv:  make([]float64, s.hidden),
 		oja:  make([]float64, pc),
 		lam:  make([]float64, s.hidden*pc),
-		prev: make([]float64, s.hidden*pc),
 	}
 }
 
@@ -105,7 +104,6 @@ type stpnState struct {
 	inv  []float64 // 1/(n_r + ε) per row, the factor applied to F before its update
 	oja  []float64
 	lam  []float64 // this step's decay factors when they are not λ itself
-	prev []float64 // F before the step, kept when metering writes
 }
 
 func (st *stpnState) reset() {
@@ -174,15 +172,18 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		scale = st.inv
 	}
 	lam := s.plast.decay(delta, st.lam)
-	if pr.act != nil {
-		copy(st.prev, st.f)
-	}
-	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam)
+	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam, pr.meter(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
 	}
-	pr.store(0, st.f)
-	s.plast.meter(pr, 0, st.prev, st.f, lam)
+	switch {
+	case pr.dev == nil:
+	case s.stp.WeightNorm:
+		// The array presents (W + F)/‖W_r + F_r‖: one unit of F is 1/‖row‖ of efficacy.
+		pr.store(0, st.f, func(i int) float64 { return st.inv[i/pc] })
+	default:
+		pr.store(0, st.f, one)
+	}
 	return energy.Paper(e)
 }
 

@@ -91,7 +91,7 @@ func (s *STPNF) newState() cellState {
 		row:  make([]float64, s.in),
 		oja:  make([]float64, s.in),
 		lam:  make([]float64, s.hidden*s.in),
-		prev: make([]float64, s.hidden*s.in),
+		inv:  make([]float64, s.hidden),
 	}
 }
 
@@ -106,7 +106,7 @@ type stpnfState struct {
 	row  []float64
 	oja  []float64
 	lam  []float64
-	prev []float64
+	inv  []float64 // 1/(‖W_r + F_r‖ + ε) with weight normalisation, else 1
 }
 
 func (st *stpnfState) reset() {
@@ -129,12 +129,14 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 			row[c] = g
 			ss += g * g
 		}
+		st.inv[r] = 1
 		if s.stp.WeightNorm {
 			n := math.Sqrt(ss)
 			if s.gain != nil {
 				n *= s.gain[r]
 			}
 			inv := 1 / (n + normEps)
+			st.inv[r] = inv
 			for c := range row {
 				row[c] *= inv
 			}
@@ -154,9 +156,6 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		st.h[r] = s.act.Apply(v)
 	}
 	pr.neurons(s.hidden)
-	if pr.act != nil {
-		copy(st.prev, st.f)
-	}
 	// Reference quirk (NoEmbed_AssociativeNet): the wrapper applies the
 	// activation to the first state tensor of an STP cell; for a feed-forward
 	// cell that tensor is F itself, so F decays from act(F), not F.
@@ -164,11 +163,12 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		st.f[i] = s.act.Apply(v)
 	}
 	lam := s.plast.decay(delta, st.lam)
-	s.plast.update(st.f, st.h, x, nil, st.oja, lam)
+	s.plast.update(st.f, st.h, x, nil, st.oja, lam, pr.meter(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
 	}
-	pr.store(0, st.f)
-	s.plast.meter(pr, 0, st.prev, st.f, lam)
+	if pr.dev != nil {
+		pr.store(0, st.f, func(i int) float64 { return st.inv[i/s.in] })
+	}
 	return energy.Paper(e)
 }
