@@ -18,6 +18,9 @@ import (
 // pre-scan and gopickle really allocate, on long runs of each opcode kind.
 // This is what keeps a small hostile pickle from exhausting memory.
 func TestPickleCostModel(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's own allocations swamp the measurement")
+	}
 	const n = 50000
 	run := func(head, unit, tail string) []byte {
 		return []byte(head + string(bytes.Repeat([]byte(unit), n)) + tail)
