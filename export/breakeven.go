@@ -2,7 +2,6 @@ package export
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -56,9 +55,7 @@ func WriteBreakeven(w io.Writer, b *report.Breakeven, f Format) error {
 	}
 	switch f {
 	case JSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(j)
+		return writeJSON(w, j)
 	case CSV:
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"model", "unit", "stpn_fixed_J_low", "stpn_fixed_J_high", "fixed_J_low", "fixed_J_high",

@@ -2,7 +2,6 @@ package export
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -46,9 +45,7 @@ func WriteComparison(w io.Writer, c *report.Comparison, f Format) error {
 	}
 	switch f {
 	case JSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(j)
+		return writeJSON(w, j)
 	case CSV:
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"model", "unit", "hidden_size", "synapses", "accuracy_low", "accuracy_high",

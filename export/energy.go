@@ -137,9 +137,7 @@ func gPerUnit(e *report.Energy) map[string]Value {
 func WriteEnergy(w io.Writer, e *report.Energy, f Format) error {
 	switch f {
 	case JSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(NewEnergyJSON(e))
+		return writeJSON(w, NewEnergyJSON(e))
 	case CSV:
 		return energyCSV(w, e)
 	}

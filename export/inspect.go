@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -78,9 +77,7 @@ func WriteInspect(w io.Writer, sd *checkpoint.StateDict, f Format) error {
 	}
 	switch f {
 	case JSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(j)
+		return writeJSON(w, j)
 	case CSV:
 		return fmt.Errorf("inspect: csv is not supported (table or json)")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"neurosim/circuit"
 	"neurosim/energy"
+	"neurosim/internal/fixture"
 	"neurosim/internal/testutil"
 	"neurosim/report"
 	"neurosim/workload"
@@ -23,17 +24,7 @@ func model(t *testing.T, name string) *report.Model {
 	return m
 }
 
-func artSet(t *testing.T) *workload.Set {
-	t.Helper()
-	set, err := workload.LoadInputs(testutil.Testdata("art", "inputs.npy"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := set.LoadLabels(testutil.Testdata("art", "labels.npy")); err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
+func artSet(t *testing.T) *workload.Set { return fixture.ART(t) }
 
 // design parses a design file built from a template; keys are replaced by
 // the overrides given as "key: value" lines.

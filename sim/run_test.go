@@ -3,11 +3,9 @@ package sim_test
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"testing"
 
-	"neurosim/arch"
-	"neurosim/checkpoint"
+	"neurosim/internal/fixture"
 	"neurosim/internal/testutil"
 	"neurosim/sim"
 	"neurosim/synapse"
@@ -16,37 +14,11 @@ import (
 
 func testdataPath(elem ...string) string { return testutil.Testdata(elem...) }
 
-func network(t testing.TB, name string) *synapse.Network {
-	t.Helper()
-	dir := testutil.Testdata("art", name)
-	sd, err := checkpoint.Load(filepath.Join(dir, "model.pth"), checkpoint.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := arch.Load(filepath.Join(dir, "config.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := synapse.Build(cfg, sd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return net
-}
+func network(t testing.TB, name string) *synapse.Network { return fixture.Network(t, name) }
 
 const period = workload.Tick(workload.TicksPerSecond)
 
-func referenceSet(t *testing.T) *workload.Stream {
-	t.Helper()
-	set, err := workload.LoadInputs(testutil.Testdata("art", "inputs.npy"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := set.LoadLabels(testutil.Testdata("art", "labels.npy")); err != nil {
-		t.Fatal(err)
-	}
-	return workload.FromSet(set, period)
-}
+func referenceSet(t *testing.T) *workload.Stream { return workload.FromSet(fixture.ART(t), period) }
 
 // Results are bit-identical whatever the number of workers.
 func TestWorkersDoNotChangeResults(t *testing.T) {

@@ -207,3 +207,19 @@ func (ln *layerNorm) apply(v []float64) {
 		v[i] = (x-mean)*inv*ln.weight[i] + ln.bias[i]
 	}
 }
+
+// biasAndNorm returns rnn.bias and rnn.layer_norm (n elements each) when the
+// config uses them.
+func (p *params) biasAndNorm(c *arch.Config, n int) (bias []float64, ln *layerNorm, err error) {
+	if c.Bias {
+		if bias, err = p.get("rnn.bias", n); err != nil {
+			return nil, nil, err
+		}
+	}
+	if c.LayerNorm {
+		if ln, err = p.layerNorm(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	return bias, ln, nil
+}

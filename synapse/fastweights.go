@@ -34,15 +34,8 @@ func newFastWeights(c *arch.Config, p *params) (*FastWeights, error) {
 		return nil, err
 	}
 	fw.w = dense{rows: H, cols: I + H, w: w}
-	if c.Bias {
-		if fw.bias, err = p.get("rnn.bias", H); err != nil {
-			return nil, err
-		}
-	}
-	if c.LayerNorm {
-		if fw.ln, err = p.layerNorm(H); err != nil {
-			return nil, err
-		}
+	if fw.bias, fw.ln, err = p.biasAndNorm(c, H); err != nil {
+		return nil, err
 	}
 	fw.plast, err = newPlasticity(c, p, H, H)
 	return fw, err

@@ -197,7 +197,6 @@ func (m *writeMeter) row(p *plasticity, off int, y float64, pre, row, lam []floa
 	}
 }
 
-
 // decaying is a cell with a trained short-term decay.
 type decaying interface {
 	Cell

@@ -6,29 +6,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"neurosim/arch"
-	"neurosim/checkpoint"
+	"neurosim/internal/fixture"
 	"neurosim/internal/testutil"
 	"neurosim/synapse"
 )
 
 // load builds the network of a reference model folder.
-func load(t testing.TB, dir string) *synapse.Network {
-	t.Helper()
-	sd, err := checkpoint.Load(filepath.Join(dir, "model.pth"), checkpoint.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := arch.Load(filepath.Join(dir, "config.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := synapse.Build(cfg, sd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return net
-}
+func load(t testing.TB, dir string) *synapse.Network { return fixture.Network(t, dir) }
 
 // Tolerances against the reference executed in float64 (energy_f64.npy,
 // logits_f64.npy): both sides compute the same float64 expressions and differ

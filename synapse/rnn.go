@@ -59,15 +59,8 @@ func newRNN(c *arch.Config, p *params) (*RNN, error) {
 			n.w.w[h*(I+H)+f] = wt[f*H+h]
 		}
 	}
-	if c.Bias {
-		if n.bias, err = p.get("rnn.bias", H); err != nil {
-			return nil, err
-		}
-	}
-	if c.LayerNorm {
-		if n.ln, err = p.layerNorm(H); err != nil {
-			return nil, err
-		}
+	if n.bias, n.ln, err = p.biasAndNorm(c, H); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
@@ -136,15 +129,8 @@ func newLSTM(c *arch.Config, p *params) (*LSTM, error) {
 		return nil, err
 	}
 	l.w = dense{rows: 4 * H, cols: I + H, w: w}
-	if c.Bias {
-		if l.bias, err = p.get("rnn.bias", 4*H); err != nil {
-			return nil, err
-		}
-	}
-	if c.LayerNorm {
-		if l.ln, err = p.layerNorm(4 * H); err != nil {
-			return nil, err
-		}
+	if l.bias, l.ln, err = p.biasAndNorm(c, 4*H); err != nil {
+		return nil, err
 	}
 	return l, nil
 }

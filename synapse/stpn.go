@@ -24,14 +24,40 @@ const normEps = 1e-16
 type STPN struct {
 	in, hidden, cols int // cols = in + hidden
 	p0, p1           int // plastic columns [p0, p1)
-	w                []float64
-	bias             []float64 // nil without bias
-	ln               *layerNorm
-	act              arch.Activation
-	stp              arch.STP
-	gain             []float64 // learned weight-norm gain per row, or nil
-	post             *postNorm
-	plast            plasticity
+	stpLayer
+	act   arch.Activation
+	stp   arch.STP
+	plast plasticity
+}
+
+// stpLayer holds the parameters STPN and STPNF share.
+type stpLayer struct {
+	w    []float64 // rows × cols
+	bias []float64 // nil without bias
+	ln   *layerNorm
+	gain []float64 // learned weight-norm gain per row, or nil
+	post *postNorm // "post" normalisation of the plastic state, or nil
+}
+
+// newSTPLayer reads W (rows × cols), the bias, the layer norm, the learned
+// weight-norm gain and the "post" normalisation (whose F starts at column
+// p0) as the config asks.
+func newSTPLayer(c *arch.Config, p *params, rows, cols, p0 int) (stpLayer, error) {
+	var l stpLayer
+	var err error
+	if l.w, err = p.get("rnn.weight", rows, cols); err != nil {
+		return l, err
+	}
+	if l.bias, l.ln, err = p.biasAndNorm(c, rows); err != nil {
+		return l, err
+	}
+	if c.STP.WeightNorm && c.STP.LearnNorm {
+		if l.gain, err = p.get("rnn.g_weight_norm", rows, 1); err != nil {
+			return l, err
+		}
+	}
+	l.post, err = newPostNorm(c, p, l.w, rows, cols, p0, l.gain)
+	return l, err
 }
 
 func newSTPN(c *arch.Config, p *params) (*STPN, error) {
@@ -46,25 +72,7 @@ func newSTPN(c *arch.Config, p *params) (*STPN, error) {
 		s.p0, s.p1 = I, I+H
 	}
 	var err error
-	if s.w, err = p.get("rnn.weight", H, I+H); err != nil {
-		return nil, err
-	}
-	if c.Bias {
-		if s.bias, err = p.get("rnn.bias", H); err != nil {
-			return nil, err
-		}
-	}
-	if c.LayerNorm {
-		if s.ln, err = p.layerNorm(H); err != nil {
-			return nil, err
-		}
-	}
-	if c.STP.WeightNorm && c.STP.LearnNorm {
-		if s.gain, err = p.get("rnn.g_weight_norm", H, 1); err != nil {
-			return nil, err
-		}
-	}
-	if s.post, err = newPostNorm(c, p, s.w, H, I+H, s.p0, s.gain); err != nil {
+	if s.stpLayer, err = newSTPLayer(c, p, H, I+H, s.p0); err != nil {
 		return nil, err
 	}
 	s.plast, err = newPlasticity(c, p, H, s.p1-s.p0)

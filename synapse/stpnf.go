@@ -17,41 +17,19 @@ import (
 type STPNF struct {
 	unit       arch.Unit
 	in, hidden int
-	w          []float64
-	bias       []float64
-	ln         *layerNorm
-	act        arch.Activation
-	stp        arch.STP
-	gain       []float64
-	post       *postNorm
-	plast      plasticity
+	stpLayer
+	act   arch.Activation
+	stp   arch.STP
+	plast plasticity
 }
 
 func newSTPNF(c *arch.Config, p *params) (*STPNF, error) {
 	I, H := c.InputSize, c.Hidden
 	s := &STPNF{unit: c.Unit, in: I, hidden: H, act: c.Activation, stp: c.STP}
+	// With weight normalisation STPNF.layer_forward ignores its bias, but
+	// the parameter exists and is part of the state_dict.
 	var err error
-	if s.w, err = p.get("rnn.weight", H, I); err != nil {
-		return nil, err
-	}
-	if c.Bias {
-		// With weight normalisation STPNF.layer_forward ignores its bias, but
-		// the parameter exists and is part of the state_dict.
-		if s.bias, err = p.get("rnn.bias", H); err != nil {
-			return nil, err
-		}
-	}
-	if c.LayerNorm {
-		if s.ln, err = p.layerNorm(H); err != nil {
-			return nil, err
-		}
-	}
-	if c.STP.WeightNorm && c.STP.LearnNorm {
-		if s.gain, err = p.get("rnn.g_weight_norm", H, 1); err != nil {
-			return nil, err
-		}
-	}
-	if s.post, err = newPostNorm(c, p, s.w, H, I, 0, s.gain); err != nil {
+	if s.stpLayer, err = newSTPLayer(c, p, H, I, 0); err != nil {
 		return nil, err
 	}
 	if c.Unit == arch.HebbFF {

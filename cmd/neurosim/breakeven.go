@@ -1,13 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
-	"neurosim"
 	"neurosim/export"
 	"neurosim/report"
 )
@@ -35,12 +32,9 @@ write_energy_per_unit, are kept; ranges give the crossing at both ends.`,
 			if err != nil {
 				return usageError{err}
 			}
-			fsys, name := neurosim.ReferenceART(), "embedded reference ART set"
-			if set != "" {
-				if info, err := os.Stat(set); err != nil || !info.IsDir() {
-					return fmt.Errorf("set %s: not a directory", set)
-				}
-				fsys, name = os.DirFS(set), set
+			fsys, name, err := fixtureSet(set)
+			if err != nil {
+				return err
 			}
 			b, err := report.RunBreakeven(cmd.Context(), fsys, name, opt)
 			if err != nil {

@@ -45,12 +45,9 @@ labels.npy and one folder per model with model.pth and config.json.`,
 			if err != nil {
 				return usageError{err}
 			}
-			fsys, name := neurosim.ReferenceART(), "embedded reference ART set"
-			if set != "" {
-				if info, err := os.Stat(set); err != nil || !info.IsDir() {
-					return fmt.Errorf("set %s: not a directory", set)
-				}
-				fsys, name = os.DirFS(set), set
+			fsys, name, err := fixtureSet(set)
+			if err != nil {
+				return err
 			}
 			bar, done := progress(stderr, "models", countModels(fsys))
 			if bar != nil {
@@ -76,6 +73,18 @@ labels.npy and one folder per model with model.pth and config.json.`,
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
 	return cmd
+}
+
+// fixtureSet returns the set directory dir, or the embedded reference ART
+// set when dir is "".
+func fixtureSet(dir string) (fs.FS, string, error) {
+	if dir == "" {
+		return neurosim.ReferenceART(), "embedded reference ART set", nil
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return nil, "", fmt.Errorf("set %s: not a directory", dir)
+	}
+	return os.DirFS(dir), dir, nil
 }
 
 func countModels(fsys fs.FS) int {
