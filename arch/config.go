@@ -289,15 +289,21 @@ func (c *Config) parseModel(model object) error {
 	return nil
 }
 
-func (c *Config) parseSTPCell(args object) error {
-	if err := args.allow("stp", "bias", "layer_norm"); err != nil {
-		return err
-	}
+// parseBiasNorm reads rnn_args.bias (default true) and layer_norm.
+func (c *Config) parseBiasNorm(args object, layerNorm bool) error {
 	var err error
 	if c.Bias, err = args.boolean("bias", true); err != nil {
 		return err
 	}
-	if c.LayerNorm, err = args.boolean("layer_norm", false); err != nil {
+	c.LayerNorm, err = args.boolean("layer_norm", layerNorm)
+	return err
+}
+
+func (c *Config) parseSTPCell(args object) error {
+	if err := args.allow("stp", "bias", "layer_norm"); err != nil {
+		return err
+	}
+	if err := c.parseBiasNorm(args, false); err != nil {
 		return err
 	}
 	if !args.has("stp") || args.null("stp") {
@@ -334,11 +340,7 @@ func (c *Config) parseFastWeights(args object) error {
 	if err := args.allow("stp", "S", "bias", "layer_norm", "activation"); err != nil {
 		return err
 	}
-	var err error
-	if c.Bias, err = args.boolean("bias", true); err != nil {
-		return err
-	}
-	if c.LayerNorm, err = args.boolean("layer_norm", true); err != nil {
+	if err := c.parseBiasNorm(args, true); err != nil {
 		return err
 	}
 	c.S = 1
@@ -395,11 +397,7 @@ func (c *Config) parseRNN(args object) error {
 	if err := args.allow("bias", "nonlinearity", "layer_norm", "weight_norm"); err != nil {
 		return err
 	}
-	var err error
-	if c.Bias, err = args.boolean("bias", true); err != nil {
-		return err
-	}
-	if c.LayerNorm, err = args.boolean("layer_norm", false); err != nil {
+	if err := c.parseBiasNorm(args, false); err != nil {
 		return err
 	}
 	c.CellActivation = Tanh
@@ -428,11 +426,7 @@ func (c *Config) parseLSTM(args object) error {
 	if err := args.allow("bias", "layer_norm", "weight_norm"); err != nil {
 		return err
 	}
-	var err error
-	if c.Bias, err = args.boolean("bias", true); err != nil {
-		return err
-	}
-	if c.LayerNorm, err = args.boolean("layer_norm", false); err != nil {
+	if err := c.parseBiasNorm(args, false); err != nil {
 		return err
 	}
 	if args.has("weight_norm") && !args.null("weight_norm") {

@@ -39,6 +39,24 @@ type stpLayer struct {
 	post *postNorm // "post" normalisation of the plastic state, or nil
 }
 
+// normalise divides row r of the total efficacy by its L2 norm (times the
+// learned gain) plus 1e-16, in place, and returns the factor it applied.
+func (l *stpLayer) normalise(r int, row []float64) float64 {
+	var ss float64
+	for _, v := range row {
+		ss += v * v
+	}
+	n := math.Sqrt(ss)
+	if l.gain != nil {
+		n *= l.gain[r]
+	}
+	inv := 1 / (n + normEps)
+	for c := range row {
+		row[c] *= inv
+	}
+	return inv
+}
+
 // newSTPLayer reads W (rows × cols), the bias, the layer norm, the learned
 // weight-norm gain and the "post" normalisation (whose F starts at column
 // p0) as the config asks.
@@ -138,19 +156,7 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 			plastic[c] += v
 		}
 		if s.stp.WeightNorm {
-			var ss float64
-			for _, v := range row {
-				ss += v * v
-			}
-			n := math.Sqrt(ss)
-			if s.gain != nil {
-				n *= s.gain[r]
-			}
-			inv := 1 / (n + normEps)
-			st.inv[r] = inv
-			for c := range row {
-				row[c] *= inv
-			}
+			st.inv[r] = s.normalise(r, row)
 		}
 		acc, er := pr.row(0, r, row, z)
 		st.pre[r] = acc

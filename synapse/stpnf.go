@@ -101,23 +101,12 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	for r := range s.hidden {
 		w := s.w[r*s.in : (r+1)*s.in]
 		row := st.row
-		var ss float64
 		for c, v := range st.f[r*s.in : (r+1)*s.in] {
-			g := w[c] + v
-			row[c] = g
-			ss += g * g
+			row[c] = w[c] + v
 		}
 		st.inv[r] = 1
 		if s.stp.WeightNorm {
-			n := math.Sqrt(ss)
-			if s.gain != nil {
-				n *= s.gain[r]
-			}
-			inv := 1 / (n + normEps)
-			st.inv[r] = inv
-			for c := range row {
-				row[c] *= inv
-			}
+			st.inv[r] = s.normalise(r, row)
 		}
 		acc, er := pr.row(0, r, row, x)
 		e += er
