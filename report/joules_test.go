@@ -3,7 +3,6 @@ package report_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
@@ -233,9 +232,6 @@ func TestBadDesignName(t *testing.T) {
 	_, err := report.LoadDesign("no-such-chip")
 	if err == nil || !strings.Contains(err.Error(), "no-such-chip") {
 		t.Errorf("got %v", err)
-	}
-	if math.IsNaN(0) {
-		t.Fatal()
 	}
 }
 

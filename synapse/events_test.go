@@ -3,11 +3,11 @@ package synapse_test
 import (
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"neurosim/arch"
 	"neurosim/checkpoint"
+	"neurosim/internal/fixture"
 	"neurosim/internal/testutil"
 	"neurosim/synapse"
 )
@@ -19,15 +19,7 @@ import (
 
 func tensors(t *testing.T, name string) (map[string]*checkpoint.Tensor, *arch.Config) {
 	t.Helper()
-	dir := testutil.Testdata("art", name)
-	sd, err := checkpoint.Load(filepath.Join(dir, "model.pth"), checkpoint.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := arch.Load(filepath.Join(dir, "config.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sd, cfg := fixture.Model(t, name)
 	m := map[string]*checkpoint.Tensor{}
 	for _, ten := range sd.Tensors {
 		m[ten.Name] = ten
