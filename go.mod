@@ -1,4 +1,4 @@
-module neurosim
+module github.com/neurosim/neurosim
 
 go 1.26
 

@@ -3,7 +3,7 @@ package arch_test
 import (
 	"fmt"
 
-	"neurosim/arch"
+	"github.com/neurosim/neurosim/arch"
 )
 
 func ExampleParse() {

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/checkpoint"
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 func fixture(name string) string { return testutil.Testdata("checkpoint", name) }

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 
-	"neurosim/internal/half"
+	"github.com/neurosim/neurosim/internal/half"
 )
 
 // converter returns a function decoding one element of type dt from the

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"log"
 
-	"neurosim/checkpoint"
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 func ExampleLoad() {

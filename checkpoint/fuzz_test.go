@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/checkpoint"
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // zeroCRC rewrites a zip archive with every CRC-32 set to zero, which

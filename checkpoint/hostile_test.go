@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/checkpoint"
+	"github.com/neurosim/neurosim/checkpoint"
 )
 
 // member is one zip member for makeZip. Zero fields mean honest: stored,

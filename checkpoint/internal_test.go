@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // TestPickleCostModel checks that the pre-scan's estimate bounds what the

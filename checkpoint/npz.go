@@ -4,7 +4,7 @@ import (
 	"archive/zip"
 	"strings"
 
-	"neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
 // The npz format (numpy.savez, numpy.savez_compressed) is a zip archive of

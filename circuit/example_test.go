@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"log"
 
-	"neurosim/circuit"
+	"github.com/neurosim/neurosim/circuit"
 )
 
 // Lookup finds a preset by name (or reads a design file). Figures are SI;

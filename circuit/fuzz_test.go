@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // FuzzParse feeds Parse arbitrary bytes, seeded with every design in

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // Every file in testdata/designs/bad is invalid in one way; its first line,

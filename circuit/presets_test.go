@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	yaml "go.yaml.in/yaml/v3"
 
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 func TestPresetsValidate(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/unit"
 
-	"neurosim/energy"
-	"neurosim/synapse"
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // Setting fixes, for one run, the figures of a design that change what the

@@ -6,7 +6,7 @@ import (
 	"io"
 	"math"
 
-	"neurosim/report"
+	"github.com/neurosim/neurosim/report"
 )
 
 // BreakevenJSON is the stable JSON form of `neurosim breakeven`.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strconv"
 
-	"neurosim/report"
+	"github.com/neurosim/neurosim/report"
 )
 
 // CompareJSON is the stable JSON form of `neurosim compare`.

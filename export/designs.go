@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"neurosim/circuit"
+	"github.com/neurosim/neurosim/circuit"
 )
 
 func rng(r circuit.Range, sym string) string { return siRange(r.Lo, r.Hi, sym) }

@@ -8,10 +8,10 @@ import (
 	"math"
 	"strconv"
 
-	"neurosim/energy"
-	"neurosim/internal/npyfile"
-	"neurosim/report"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/report"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // paperUnit names the paper's energy in table headers.

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"neurosim/checkpoint"
+	"github.com/neurosim/neurosim/checkpoint"
 )
 
 // InspectJSON is the stable JSON form of `neurosim inspect`.

@@ -5,8 +5,8 @@ import (
 	"io/fs"
 	"math"
 
-	"neurosim/circuit"
-	"neurosim/energy"
+	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // Breakeven is the write energy per event at which STPN stops being the

@@ -8,10 +8,10 @@ import (
 	"sort"
 	"strings"
 
-	"neurosim/arch"
-	"neurosim/circuit"
-	"neurosim/energy"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // CompareOptions tune Compare.

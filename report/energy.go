@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"math"
 
-	"neurosim/circuit"
-	"neurosim/energy"
-	"neurosim/sim"
-	"neurosim/synapse"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/sim"
+	"github.com/neurosim/neurosim/synapse"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // EnergyOptions say what `neurosim energy` evaluates.

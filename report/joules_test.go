@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/circuit"
-	"neurosim/energy"
-	"neurosim/internal/fixture"
-	"neurosim/internal/testutil"
-	"neurosim/report"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/internal/fixture"
+	"github.com/neurosim/neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/report"
+	"github.com/neurosim/neurosim/workload"
 )
 
 func model(t *testing.T, name string) *report.Model {

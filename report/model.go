@@ -3,9 +3,9 @@ package report
 import (
 	"path/filepath"
 
-	"neurosim/arch"
-	"neurosim/checkpoint"
-	"neurosim/synapse"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // Model describes a loaded network.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/sim"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/sim"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // A dense set written as an event file — every channel of step k at

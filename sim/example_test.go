@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"neurosim/report"
-	"neurosim/sim"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/report"
+	"github.com/neurosim/neurosim/sim"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // Two events 2.5 steps apart: the second step decays the short-term state as

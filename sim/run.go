@@ -7,9 +7,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"neurosim/energy"
-	"neurosim/synapse"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/synapse"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // Pricer charges what each step did in joules; package circuit implements

@@ -5,11 +5,11 @@ import (
 	"math"
 	"testing"
 
-	"neurosim/internal/fixture"
-	"neurosim/internal/testutil"
-	"neurosim/sim"
-	"neurosim/synapse"
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/internal/fixture"
+	"github.com/neurosim/neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/sim"
+	"github.com/neurosim/neurosim/synapse"
+	"github.com/neurosim/neurosim/workload"
 )
 
 func testdataPath(elem ...string) string { return testutil.Testdata(elem...) }

@@ -3,7 +3,7 @@ package synapse_test
 import (
 	"testing"
 
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // A step must not allocate: every buffer lives in the Runner.

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"neurosim/arch"
-	"neurosim/checkpoint"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
 )
 
 // BuildError reports a checkpoint that does not fit its architecture config.

@@ -5,11 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"neurosim/arch"
-	"neurosim/checkpoint"
-	"neurosim/internal/fixture"
-	"neurosim/internal/testutil"
-	"neurosim/synapse"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/fixture"
+	"github.com/neurosim/neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // Event-driven semantics, checked against independent plain loops written

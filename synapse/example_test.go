@@ -3,9 +3,9 @@ package synapse_test
 import (
 	"fmt"
 
-	"neurosim/arch"
-	"neurosim/checkpoint"
-	"neurosim/synapse"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // A checkpoint is checked against its config and becomes a network; a Runner

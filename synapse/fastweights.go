@@ -1,8 +1,8 @@
 package synapse
 
 import (
-	"neurosim/arch"
-	"neurosim/energy"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // FastWeights is the Fast Weights RNN of Ba et al. (2016) as the reference

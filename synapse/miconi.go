@@ -3,8 +3,8 @@ package synapse
 import (
 	"math"
 
-	"neurosim/arch"
-	"neurosim/energy"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // Miconi is the differentiable-plasticity baseline of Miconi et al.

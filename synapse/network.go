@@ -1,9 +1,9 @@
 package synapse
 
 import (
-	"neurosim/arch"
-	"neurosim/checkpoint"
-	"neurosim/energy"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // Cell is a recurrent unit with its trained parameters.

@@ -6,10 +6,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"neurosim/arch"
-	"neurosim/checkpoint"
-	"neurosim/internal/testutil"
-	"neurosim/synapse"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // naiveSTPN is an independent, deliberately plain transcription of the

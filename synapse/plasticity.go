@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"neurosim/arch"
+	"github.com/neurosim/neurosim/arch"
 )
 
 // plasticity is the update of a short-term state matrix F (rows × cols),

@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"neurosim/internal/fixture"
-	"neurosim/internal/testutil"
-	"neurosim/synapse"
+	"github.com/neurosim/neurosim/internal/fixture"
+	"github.com/neurosim/neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // load builds the network of a reference model folder.

@@ -3,8 +3,8 @@ package synapse
 import (
 	"math"
 
-	"neurosim/arch"
-	"neurosim/energy"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // dense is a static synaptic array: rows postsynaptic neurons, cols

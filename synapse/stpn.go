@@ -3,8 +3,8 @@ package synapse
 import (
 	"math"
 
-	"neurosim/arch"
-	"neurosim/energy"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // normEps is added to every norm before dividing by it (STPLayers.py: + 1e-16).

@@ -3,8 +3,8 @@ package synapse
 import (
 	"math"
 
-	"neurosim/arch"
-	"neurosim/energy"
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // STPNF is a feed-forward STP layer: STPNf, and HebbFF (Tyulmankov et al.),

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strconv"
 
-	"neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
 // Tick is a time in integer nanoseconds, counted from the start of a

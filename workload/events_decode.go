@@ -16,7 +16,7 @@ import (
 	"strconv"
 	"strings"
 
-	"neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
 // Bounds on event files, checked before anything of that size is allocated.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"log"
 
-	"neurosim/workload"
+	"github.com/neurosim/neurosim/workload"
 )
 
 func ExampleART() {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode"
 
-	"neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
 // MaxFileBytes bounds the size of an inputs or labels file; larger files are

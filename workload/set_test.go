@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
 const testdata = "../testdata/workload"

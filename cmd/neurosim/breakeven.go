@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"neurosim/export"
-	"neurosim/report"
+	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/report"
 )
 
 func newBreakeven(stdout, stderr io.Writer) *cobra.Command {

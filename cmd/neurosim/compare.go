@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"neurosim"
-	"neurosim/export"
-	"neurosim/report"
+	"github.com/neurosim/neurosim"
+	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/report"
 )
 
 func errOr(err error, msg string) error {

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"neurosim/circuit"
-	"neurosim/export"
+	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/export"
 )
 
 func newDesigns(stdout io.Writer) *cobra.Command {

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"neurosim/checkpoint"
-	"neurosim/export"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/export"
 )
 
 func newInspect(stdout io.Writer) *cobra.Command {

@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "neurosim",
+		Use:   "github.com/neurosim/neurosim",
 		Short: "Energy of trained recurrent networks (STPN and baselines) on neuromorphic hardware",
 		Long: `neurosim imports checkpoints trained with the reference code of "Short-Term
 Plasticity Neurons Learning to Learn and Forget" (ICML 2022) — PyTorch state_dicts,

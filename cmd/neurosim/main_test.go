@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"neurosim/checkpoint"
-	"neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {

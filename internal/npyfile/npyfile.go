@@ -25,7 +25,7 @@ import (
 	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/gonum/mat"
 
-	"neurosim/internal/half"
+	"github.com/neurosim/neurosim/internal/half"
 )
 
 // MaxHeader bounds the header dictionary. NumPy writes a few hundred bytes;

@@ -11,7 +11,7 @@ import (
 	"runtime"
 	"testing"
 
-	"neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
 // Testdata returns the path of testdata/elem... at the repository root.
