@@ -3,7 +3,6 @@ module github.com/neurosim/neurosim
 go 1.26
 
 require (
-	codeberg.org/sbinet/npyio v0.14.0
 	github.com/google/go-cmp v0.7.0
 	github.com/nlpodyssey/gopickle v0.3.0
 	github.com/olekukonko/tablewriter v1.1.5

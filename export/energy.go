@@ -11,7 +11,6 @@ import (
 	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/npyfile"
 	"github.com/neurosim/neurosim/report"
-	"github.com/neurosim/neurosim/workload"
 )
 
 // paperUnit names the paper's energy in table headers.
@@ -399,7 +398,7 @@ func WriteTrace(w io.Writer, e *report.Energy) error {
 			for _, run := range e.Runs[1:] {
 				b.Hull(&run.Result.Ledger.Seqs[n].Steps[k])
 			}
-			row := []string{strconv.Itoa(n), strconv.Itoa(k), full(workload.Seconds(r.Ticks[i])), full(r.Deltas[i]), strconv.Itoa(r.Active[i])}
+			row := []string{strconv.Itoa(n), strconv.Itoa(k), full(e.Input.Seconds(r.Ticks[i], e.Design.StepPeriod.Lo)), full(r.Deltas[i]), strconv.Itoa(r.Active[i])}
 			for _, c := range energy.Categories() {
 				row = append(row, full(float64(b[c].Lo)))
 				if ranged {

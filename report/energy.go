@@ -141,12 +141,17 @@ func policy(p circuit.LambdaPolicy) synapse.LambdaPolicy {
 	return synapse.PerStep
 }
 
-// ticks converts a step period in seconds to ticks. The period must be a
+// ticks converts a step period in seconds to ticks, for event streams (a
+// dense set's clocked stream needs no period in ticks). The period must be a
 // whole number of nanoseconds (the time resolution), or Δ would be computed
-// from a rounded period while static power is charged on the exact one.
+// from a rounded period while static power is charged on the exact one, and
+// below 2^63 ns.
 func ticks(d *circuit.Design, sec float64) (workload.Tick, error) {
 	t, err := workload.ToTicks(sec)
-	if err != nil || t < 1 || math.Abs(float64(t)-sec*workload.TicksPerSecond) > 1e-6*float64(t) {
+	if err != nil { // a valid period is positive and finite: it is too long
+		return 0, fmt.Errorf("design %s: step_period %g s is longer than an event time can be (2^63 ns, about 292 years)", d.Name, sec)
+	}
+	if t < 1 || math.Abs(float64(t)-sec*workload.TicksPerSecond) > 1e-6*float64(t) {
 		return 0, fmt.Errorf("design %s: step_period %g s is not a whole number of nanoseconds (the time resolution)", d.Name, sec)
 	}
 	return t, nil
@@ -168,11 +173,7 @@ func Evaluate(ctx context.Context, m *Model, d *circuit.Design, set *workload.Se
 		if err := set.CheckWidth(net.Cell.InputSize()); err != nil {
 			return nil, err
 		}
-		period, err := ticks(d, d.StepPeriod.Lo)
-		if err != nil {
-			return nil, err
-		}
-		e.Input = workload.FromSet(set, period)
+		e.Input = workload.FromSet(set)
 	}
 	arrays := net.Cell.Arrays()
 	settings := d.Settings(!clocked)
@@ -180,9 +181,11 @@ func Evaluate(ctx context.Context, m *Model, d *circuit.Design, set *workload.Se
 		return nil, fmt.Errorf("design %s: %d corners of ranged device figures; at most 256 (8 ranges) are evaluated", d.Name, len(settings))
 	}
 	for _, s := range settings {
-		period, err := ticks(d, s.StepPeriod)
-		if err != nil {
-			return nil, err
+		var period workload.Tick // unused by a clocked stream: it steps by index
+		if !clocked {
+			if period, err = ticks(d, s.StepPeriod); err != nil {
+				return nil, err
+			}
 		}
 		opt := sim.Options{Workers: workers, Progress: progress, Period: period, Clocked: clocked}
 		if d.Synapse.Mapping.Analog() && d.Synapse.GPerUnitAuto {

@@ -177,12 +177,12 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 			return nil, err
 		}
 	}
-	if opt.Period <= 0 {
+	if opt.Period <= 0 && !in.Clocked() {
 		return nil, fmt.Errorf("sim: step period %d ticks, want > 0", opt.Period)
 	}
 	res := &Result{N: in.N, Classes: net.Classes, Offsets: make([]int, in.N+1)}
-	for n, q := range in.Seqs {
-		res.Offsets[n+1] = res.Offsets[n] + len(q.Steps)
+	for n := range in.N {
+		res.Offsets[n+1] = res.Offsets[n] + in.SeqLen(n)
 	}
 	steps := res.Offsets[in.N]
 	res.PerStep = make([]energy.Paper, steps)
@@ -255,27 +255,18 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 	if w.seed != nil {
 		w.seed.Seed(n)
 	}
-	steps := in.Seqs[n].Steps
+	steps := in.SeqLen(n)
 	off := res.Offsets[n]
 	for k := range steps {
-		st := &steps[k]
-		delta := 1.0
-		if k > 0 {
-			delta = float64(st.T-steps[k-1].T) / float64(opt.Period)
-		}
-		st.Dense(w.x)
-		active := 0
-		for _, v := range st.Value {
-			if v != 0 {
-				active++
-			}
-		}
+		t := in.Time(n, k) // a clocked stream's time is the step index
+		delta := in.Delta(n, k, opt.Period)
+		active := in.Input(n, k, w.x)
 		res.PerStep[off+k] = w.r.StepFor(w.x, delta)
-		res.Ticks[off+k], res.Deltas[off+k], res.Active[off+k] = st.T, delta, active
+		res.Ticks[off+k], res.Deltas[off+k], res.Active[off+k] = t, delta, active
 		if res.Ledger != nil {
 			seconds, periods := 0.0, 1.0
-			if k+1 < len(steps) && !opt.Clocked {
-				seconds, periods = workload.Seconds(steps[k+1].T-st.T), 0
+			if k+1 < steps && !opt.Clocked && !in.Clocked() {
+				seconds, periods = workload.Seconds(in.Time(n, k+1)-t), 0
 			}
 			res.Ledger.BeginStep(n)
 			opt.Pricer.Charge(res.Ledger, n, w.r.Activity(), seconds, periods)

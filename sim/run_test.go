@@ -18,7 +18,7 @@ func network(t testing.TB, name string) *synapse.Network { return fixture.Networ
 
 const period = workload.Tick(workload.TicksPerSecond)
 
-func referenceSet(t *testing.T) *workload.Stream { return workload.FromSet(fixture.ART(t), period) }
+func referenceSet(t *testing.T) *workload.Stream { return workload.FromSet(fixture.ART(t)) }
 
 // Results are bit-identical whatever the number of workers.
 func TestWorkersDoNotChangeResults(t *testing.T) {
@@ -71,8 +71,8 @@ func TestSummaryMatchesReferenceMetrics(t *testing.T) {
 }
 
 func TestRunRefusesWrongWidth(t *testing.T) {
-	set := &workload.Set{Name: "x.npy", N: 1, T: 2, I: 5, X: make([]float64, 10)}
-	_, err := sim.Run(context.Background(), network(t, "ART_LSTM_h9"), workload.FromSet(set, period), sim.Options{Period: period})
+	set := workload.NewSet("x.npy", 1, 2, 5, make([]float64, 10))
+	_, err := sim.Run(context.Background(), network(t, "ART_LSTM_h9"), workload.FromSet(set), sim.Options{Period: period})
 	if err == nil || err.Error() != "events x.npy: 5 channels per step, the model takes 37" {
 		t.Errorf("got %v", err)
 	}

@@ -25,7 +25,7 @@ Nothing in the file is executed.`,
 			if err != nil || f == export.CSV {
 				return usageError{errOr(err, "inspect: --format must be table or json")}
 			}
-			sd, err := checkpoint.Load(a[0], checkpoint.Options{StateKey: stateKey})
+			sd, err := checkpoint.Inspect(a[0], checkpoint.Options{StateKey: stateKey})
 			if err != nil {
 				return err
 			}
