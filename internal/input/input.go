@@ -102,7 +102,7 @@ func (f *File) ReadAll() ([]byte, error) {
 	if f.size >= 0 {
 		hint = int(f.size) + 1 // +1: reaching EOF needs no further growth
 	}
-	return readAll(f.r, hint)
+	return readAll(f.r, hint, f.lim.max)
 }
 
 // ReadFile reads the file at path, refusing more than max bytes.
@@ -115,8 +115,9 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	return f.ReadAll()
 }
 
-// readAll is io.ReadAll with a first allocation of hint bytes.
-func readAll(r io.Reader, hint int) ([]byte, error) {
+// readAll is io.ReadAll with a first allocation of hint bytes, growing to
+// at most limit+1 bytes.
+func readAll(r io.Reader, hint int, limit int64) ([]byte, error) {
 	b := make([]byte, 0, max(hint, 512))
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
@@ -127,8 +128,10 @@ func readAll(r io.Reader, hint int) ([]byte, error) {
 		if err != nil {
 			return b, err
 		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow geometrically, as the bytes arrive
+		if len(b) == cap(b) { // double as the bytes arrive: at most twice the size in all
+			grown := make([]byte, len(b), max(min(2*int64(cap(b)), limit+1), int64(len(b))+1))
+			copy(grown, b)
+			b = grown
 		}
 	}
 }
