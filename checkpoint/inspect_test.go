@@ -3,10 +3,8 @@ package checkpoint_test
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,41 +14,9 @@ import (
 	"testing"
 
 	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/hostile"
 	"github.com/neurosim/neurosim/internal/testutil"
 )
-
-// npyHeader is the header numpy.save writes for a C-order array (version
-// 1.0, data aligned to 64 bytes), built here independently of internal/npyfile.
-func npyHeader(descr, shape string) []byte {
-	h := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape)
-	for (10+len(h)+1)%64 != 0 {
-		h += " "
-	}
-	h += "\n"
-	return append(binary.LittleEndian.AppendUint16([]byte("\x93NUMPY\x01\x00"), uint16(len(h))), h...)
-}
-
-// zeroNPZ is what numpy.savez_compressed writes for {"x": np.zeros(n,
-// float32)}: one deflated member, written in chunks so that the test never
-// holds the n×4 bytes.
-func zeroNPZ(t testing.TB, n int64) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestCompression) })
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: "x.npy", Method: zip.Deflate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(npyHeader("<f4", fmt.Sprintf("(%d,)", n)))
-	zero := make([]byte, 1<<20)
-	for left := 4 * n; left > 0; left -= int64(len(zero)) {
-		w.Write(zero[:min(left, int64(len(zero)))])
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // allocs reports the bytes f allocates.
 func allocs(f func()) uint64 {
@@ -66,8 +32,7 @@ func allocs(f func()) uint64 {
 // as 16384×16384: the statistics are those of its one element, repeated
 // 2^28 times, and nothing of that size is allocated.
 func TestInspectBroadcast(t *testing.T) {
-	one := binary.LittleEndian.AppendUint32(nil, math.Float32bits(1.5))
-	data := torchZip(t, tensorPickle(1, 0, []int64{16384, 16384}, []int64{0, 0}), member{name: "0", data: one})
+	data := hostile.Broadcast(16384, 16384, 1.5)
 	var inv *checkpoint.Inventory
 	var err error
 	got := allocs(func() { inv, err = checkpoint.InspectBytes("bcast.pth", data, checkpoint.Options{}) })
@@ -104,7 +69,11 @@ func TestInspectStreamsNPZ(t *testing.T) {
 		t.Skip("writes a 64 MiB tensor")
 	}
 	const n = 1 << 24
-	data := zeroNPZ(t, n)
+	var buf bytes.Buffer
+	if err := hostile.ZeroNPZ(&buf, n); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
 	var inv *checkpoint.Inventory
 	var err error
 	got := allocs(func() { inv, err = checkpoint.InspectBytes("zeros.npz", data, checkpoint.Options{}) })

@@ -1,9 +1,7 @@
 package workload
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -15,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neurosim/neurosim/internal/hostile"
 )
 
 // npyFile is a .npy stream as NumPy writes it (version 1.0, data aligned to
@@ -116,6 +116,29 @@ func TestInputsFromPipe(t *testing.T) {
 	}
 }
 
+// ReadInputs and ReadLabels read any io.Reader (an fs.File of a set
+// directory) through the cap.
+func TestReadInputs(t *testing.T) {
+	f, err := os.Open(fixture("good_inputs_f64.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := ReadInputs("in.npy", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := os.ReadFile(fixture("good_labels.npy"))
+	if err := s.ReadLabels("l.npy", bytes.NewReader(l)); err != nil || !slices.Equal(s.Labels, []int{33, 27}) || s.LabelsName != "l.npy" {
+		t.Errorf("labels %v from %q: %v", s.Labels, s.LabelsName, err)
+	}
+	defer func(old int64) { MaxFileBytes = old }(MaxFileBytes)
+	MaxFileBytes = 100
+	if err := s.ReadLabels("l.npy", bytes.NewReader(l)); err == nil || !strings.Contains(err.Error(), "more than the 100 bytes allowed (--max-input-bytes)") {
+		t.Errorf("over the cap: %v", err)
+	}
+}
+
 // A stream claiming more data than it sends costs what it sent, not the claim.
 func TestInputsStreamClaim(t *testing.T) {
 	head := npyFile("{'descr': '<f8', 'fortran_order': False, 'shape': (1000, 1000, 100), }", make([]byte, 800))
@@ -176,47 +199,6 @@ func (failReader) Read([]byte) (int, error) {
 	return 0, fmt.Errorf("data read before the count was checked")
 }
 
-// eventsNPZ writes an event archive of n events, deflated, all valid but
-// event bad (if ≥ 0), whose sequence is −1.
-func eventsNPZ(t testing.TB, w io.Writer, n, bad int) {
-	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestCompression) })
-	for _, name := range npzArrays {
-		descr := "<f8"
-		if name == "sequence" || name == "channel" {
-			descr = "<i8"
-		}
-		m, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: zip.Deflate})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.Write(npyFile(fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n), nil))
-		buf := make([]byte, 0, 8<<10)
-		for i := range n {
-			var v uint64
-			switch name {
-			case "sequence":
-				if i == bad {
-					v = math.MaxUint64 // −1
-				}
-			case "t":
-				v = math.Float64bits(float64(i) * 1e-6)
-			case "value":
-				v = math.Float64bits(1)
-			}
-			buf = binary.LittleEndian.AppendUint64(buf, v)
-			if len(buf) == cap(buf) {
-				m.Write(buf)
-				buf = buf[:0]
-			}
-		}
-		m.Write(buf)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // An event archive is decoded in one streaming pass: a file whose event 0
 // is bad costs O(1) memory however many events its arrays declare, and a
 // good one costs what its stream holds.
@@ -239,7 +221,9 @@ func TestEventsNPZStreaming(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eventsNPZ(t, f, n, tc.bad)
+		if err := hostile.EventsNPZ(f, n, tc.bad == 0); err != nil {
+			t.Fatal(err)
+		}
 		f.Close()
 		var s *Stream
 		got := allocated(func() { s, err = LoadEvents(path, 4) })

@@ -186,6 +186,13 @@ func DecodeInputs(name string, data []byte) (*Set, error) {
 	return readInputs(name, bytes.NewReader(data), int64(len(data)))
 }
 
+// ReadInputs is LoadInputs for a stream r (an fs.File, a network body):
+// read once, through MaxFileBytes; name is used in errors and as the Set's
+// Name.
+func ReadInputs(name string, r io.Reader) (*Set, error) {
+	return readInputs(name, input.LimitReader(r, MaxFileBytes), -1)
+}
+
 // readInputs reads an inputs array from r, of size bytes (-1 for a stream).
 func readInputs(name string, r io.Reader, size int64) (*Set, error) {
 	nr, err := npyfile.NewReader(r)
@@ -319,6 +326,17 @@ func (s *Set) LoadLabels(path string) error {
 // errors and as s.LabelsName.
 func (s *Set) DecodeLabels(name string, data []byte) error {
 	labels, err := readLabels(name, bytes.NewReader(data), int64(len(data)), s.N, s.Name)
+	if err != nil {
+		return err
+	}
+	s.Labels, s.LabelsName = labels, name
+	return nil
+}
+
+// ReadLabels is LoadLabels for a stream r, read through MaxFileBytes; name
+// is used in errors and as s.LabelsName.
+func (s *Set) ReadLabels(name string, r io.Reader) error {
+	labels, err := readLabels(name, input.LimitReader(r, MaxFileBytes), -1, s.N, s.Name)
 	if err != nil {
 		return err
 	}

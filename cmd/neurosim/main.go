@@ -81,6 +81,7 @@ voltage equal to its presynaptic activity, costing z²·|efficacy| per step.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	addLimitFlags(root)
 	root.AddCommand(newEnergy(stdout, stderr), newInspect(stdout), newCompare(stdout, stderr),
 		newDesigns(stdout), newBreakeven(stdout, stderr))
 	return root

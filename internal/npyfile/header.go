@@ -112,6 +112,9 @@ func errorf(format string, args ...any) error {
 func ReadHeader(r io.Reader) (*Header, error) {
 	var pre [12]byte
 	if n, err := io.ReadFull(r, pre[:10]); err != nil {
+		if err != io.EOF && err != io.ErrUnexpectedEOF {
+			return nil, err // from the source (a size cap, a file system)
+		}
 		if n >= len(Magic) && string(pre[:len(Magic)]) == Magic {
 			return nil, errorf("truncated .npy preamble (%d bytes)", n)
 		}
@@ -130,6 +133,9 @@ func ReadHeader(r io.Reader) (*Header, error) {
 		hlen = int64(binary.LittleEndian.Uint16(pre[8:10]))
 	} else {
 		if _, err := io.ReadFull(r, pre[10:12]); err != nil {
+			if err != io.EOF && err != io.ErrUnexpectedEOF {
+				return nil, err
+			}
 			return nil, errorf("truncated .npy preamble")
 		}
 		hlen, prefix = int64(binary.LittleEndian.Uint32(pre[8:12])), 12
@@ -140,7 +146,7 @@ func ReadHeader(r io.Reader) (*Header, error) {
 	// Grow as the bytes arrive: the length is a claim.
 	text, err := io.ReadAll(io.LimitReader(r, hlen))
 	if err != nil {
-		return nil, errorf("reading the .npy header: %s", oneLine(err.Error()))
+		return nil, fmt.Errorf("reading the .npy header: %w", err)
 	}
 	if int64(len(text)) < hlen {
 		return nil, errorf(".npy header claims %d bytes, only %d present", hlen, len(text))
