@@ -377,7 +377,9 @@ func TestSymbolsNotOneHot(t *testing.T) {
 
 // FuzzDecodeInputs feeds arbitrary bytes to DecodeInputs and DecodeLabels:
 // they must not panic, and whatever they accept must satisfy the Set
-// invariants.
+// invariants. Seeds are the fixtures of at most 3 KB (the reference set,
+// 170 KB, had the fuzzer minimising instead of mutating: 63 executions in
+// 90 s) and two small arrays written here.
 func FuzzDecodeInputs(f *testing.F) {
 	paths, err := filepath.Glob(fixture("*.npy"))
 	if err != nil || len(paths) == 0 {
@@ -388,8 +390,12 @@ func FuzzDecodeInputs(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(data)
+		if len(data) <= 3<<10 {
+			f.Add(data)
+		}
 	}
+	f.Add(npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 3), }", f32(0, 1, 0, 0, 0, 1)))
+	f.Add(npyFile(`{"shape": (2,), "fortran_order": False, "descr": "|u1"}`, []byte{3, 4}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := DecodeInputs("fuzz.npy", data)
 		if err != nil {
