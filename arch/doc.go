@@ -15,4 +15,8 @@
 // `plastic_weight_clamp_val` absent means 1000, null means no clamp;
 // `bias` defaults to true; `layer_norm` to false except for FastWeights (true);
 // FastWeights has S = 1 inner step and a tanh activation unless told otherwise.
+//
+// Load reads a file, pipe or device through MaxFileBytes (1 MiB by default;
+// the neurosim flag --max-config-bytes), so that --config /dev/zero is
+// refused at once.
 package arch
