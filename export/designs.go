@@ -4,18 +4,18 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/design"
 )
 
-func rng(r circuit.Range, sym string) string { return siRange(r.Lo, r.Hi, sym) }
+func rng(r design.Range, sym string) string { return siRange(r.Lo, r.Hi, sym) }
 
 // WriteDesigns lists hardware designs, one row each, with their sources.
-func WriteDesigns(w io.Writer, ds []*circuit.Design) error {
+func WriteDesigns(w io.Writer, ds []*design.Design) error {
 	rows := make([][]string, len(ds))
 	for i, d := range ds {
 		s, in, out, pl := &d.Synapse, &d.Input, &d.Readout, &d.Plasticity
 		var syn, drive string
-		if s.Mapping == circuit.Digital {
+		if s.Mapping == design.Digital {
 			syn = "digital, " + rng(s.SynopEnergy, "J") + " per synaptic op"
 			drive = "DAC " + rng(in.DACEnergy, "J")
 		} else {
@@ -35,7 +35,7 @@ func WriteDesigns(w io.Writer, ds []*circuit.Design) error {
 			drive = fmt.Sprintf("%s %s × %s, DAC %s", in.Encoding, rng(in.VRead, "V"), rng(in.TRead, "s"), rng(in.DACEnergy, "J"))
 		}
 		periphery := "neuron " + rng(out.NeuronEnergy, "J")
-		if s.Mapping != circuit.Digital {
+		if s.Mapping != design.Digital {
 			periphery = "ADC " + rng(out.ADCEnergy, "J") + ", " + periphery
 		}
 		write := fmt.Sprintf("%s, %s/event + %s/unit", pl.Element, rng(pl.WriteEnergyPerEvent, "J"), rng(pl.WriteEnergyPerUnit, "J"))

@@ -11,7 +11,6 @@ import (
 	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/npyfile"
 	"github.com/neurosim/neurosim/report"
-	"github.com/neurosim/neurosim/workload"
 )
 
 // paperUnit names the paper's energy in table headers.
@@ -146,12 +145,7 @@ func WriteEnergy(w io.Writer, e *report.Energy, f Format) error {
 
 // sequenceJoules is the hull over the runs of sequence n's breakdown.
 func sequenceJoules(e *report.Energy, n int) energy.Breakdown {
-	b := e.Runs[0].Result.Ledger.Sequence(n)
-	for _, r := range e.Runs[1:] {
-		o := r.Result.Ledger.Sequence(n)
-		b.Hull(&o)
-	}
-	return b
+	return e.SequenceJoules(n)
 }
 
 // energyCSV writes one row per sequence: label and prediction, the paper
@@ -395,11 +389,8 @@ func WriteTrace(w io.Writer, e *report.Energy) error {
 	for n := range r.N {
 		for k := range r.Steps(n) {
 			i := r.Offsets[n] + k
-			b := e.Runs[0].Result.Ledger.Seqs[n].Steps[k]
-			for _, run := range e.Runs[1:] {
-				b.Hull(&run.Result.Ledger.Seqs[n].Steps[k])
-			}
-			row := []string{strconv.Itoa(n), strconv.Itoa(k), full(workload.Seconds(r.Ticks[i])), full(r.Deltas[i]), strconv.Itoa(r.Active[i])}
+			b := e.StepJoules(i)
+			row := []string{strconv.Itoa(n), strconv.Itoa(k), full(r.Times[i]), full(r.Deltas[i]), strconv.Itoa(r.Active[i])}
 			for _, c := range energy.Categories() {
 				row = append(row, full(float64(b[c].Lo)))
 				if ranged {

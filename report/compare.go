@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/neurosim/neurosim/arch"
-	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/workload"
 )
@@ -24,14 +24,15 @@ type CompareOptions struct {
 	// Progress, when set, is told which model starts and how far its run is.
 	Progress func(model string, done, total int)
 
-	design *circuit.Design // overrides Design (break-even analysis)
+	design *design.Design // overrides Design (break-even analysis)
+	meter  energy.Meter   // counts beyond what the design's prices need
 }
 
 // Comparison is every model of a set evaluated on the same inputs.
 type Comparison struct {
 	Set      string
 	Inputs   *workload.Set
-	Design   *circuit.Design
+	Design   *design.Design
 	Baseline string
 	Rows     []CompareRow
 }
@@ -92,7 +93,7 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 		if opt.Progress != nil {
 			progress = func(done, total int) { opt.Progress(m.Name, done, total) }
 		}
-		en, err := Evaluate(ctx, m, d, set, nil, opt.Workers, progress)
+		en, err := Evaluate(ctx, m, d, set, nil, EvalOptions{Workers: opt.Workers, Progress: progress, Meter: opt.meter})
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +130,7 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 		// Both models at the same end of the design's ranges (the same
 		// technology), so the ratio is per end, reported low to high.
 		lo, hi := float64(r.Joules.Total.Lo/b.Joules.Total.Lo), float64(r.Joules.Total.Hi/b.Joules.Total.Hi)
-		r.JouleRatio = Interval{min(lo, hi), max(lo, hi)}
+		r.JouleRatio = Interval{Lo: min(lo, hi), Hi: max(lo, hi)}
 	}
 	return cmp, nil
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -11,27 +12,6 @@ import (
 	"github.com/neurosim/neurosim/synapse"
 	"github.com/neurosim/neurosim/workload"
 )
-
-// Pricer charges what each step did in joules; package circuit implements
-// it for a hardware design.
-type Pricer interface {
-	// Locations names the ledger's locations: the network's arrays, then
-	// the others the pricer charges (neurons, chip).
-	Locations() []string
-	// Meter says what the runner must record beyond the counts.
-	Meter() synapse.MeterOptions
-	// NewDevice returns the device one worker reads through (nil for the
-	// ideal arrays of the paper). Devices are not shared between workers; a
-	// device with random draws also implements Seeder.
-	NewDevice() synapse.Device
-	// Charge adds the joules of one step of sequence n to l (whose step is
-	// already open). The simulated time attributed to the step is seconds
-	// plus periods step periods: a step lasts until the next step of its
-	// sequence, and the last step of a sequence, like every step of a
-	// clocked (dense) input, lasts one period. Keeping periods apart lets a
-	// pricer whose step period is a range charge both ends of it.
-	Charge(l *energy.Ledger, n int, a *synapse.Activity, seconds, periods float64)
-}
 
 // Seeder is a device whose random draws (read noise) restart from a stream
 // of their own for every sequence, so that results do not depend on which
@@ -50,13 +30,24 @@ type Options struct {
 	Progress func(done, total int)
 	// Period is the duration of one network step in ticks (the design's
 	// step_period). A step that comes Δt after the previous one lasts
-	// Δt/Period network steps; it must be > 0.
-	Period workload.Tick
-	// Pricer, when set, charges every step in joules into Result.Ledger.
-	Pricer Pricer
+	// Δt/Period network steps; it must be > 0. It is a float64 so that no
+	// step period a design can give overflows the tick arithmetic.
+	Period float64
 	// Clocked says the stream is a dense set at one step per period
-	// (workload.FromSet): every step lasts exactly one period.
+	// (workload.FromSet): step k is at k periods and lasts exactly one
+	// period (Δ ≡ 1), whatever its timestamps, which are not used.
 	Clocked bool
+	// Meter, when set, makes the run count what every step did
+	// (Result.Counts), filling what it asks beyond the event counts.
+	Meter *energy.Meter
+	// Device, when set, returns the device one worker reads through; each
+	// worker gets its own. A device with random draws also implements
+	// Seeder.
+	Device func() synapse.Device
+	// KeepSteps keeps each step's counts (Result.StepCounts, with Meter)
+	// and timing (Result.Ticks, Deltas, Active): what a per-step trace
+	// needs, and nothing else does.
+	KeepSteps bool
 }
 
 // Result is what a run produced. Steps are stored flat: sequence n's are
@@ -67,9 +58,10 @@ type Result struct {
 	Offsets []int
 	// PerStep is the paper energy of every step.
 	PerStep []energy.Paper
-	// Ticks is each step's time; Deltas its length in network steps (Δ₁ = 1);
-	// Active the number of nonzero inputs it had.
-	Ticks  []workload.Tick
+	// Times is each step's time in seconds from the stream's origin (for a
+	// clocked stream k·period); Deltas its length in network steps (Δ₁ = 1);
+	// Active the number of nonzero inputs it had (Options.KeepSteps).
+	Times  []float64
 	Deltas []float64
 	Active []int
 	// Logits holds the readout after the last step, [N][Classes]; a sequence
@@ -78,9 +70,16 @@ type Result struct {
 	// Predicted is the argmax of each sequence's logits (first maximum on
 	// ties, like torch.argmax).
 	Predicted []int
-	// Ledger holds the joules when a Pricer was given.
-	Ledger *energy.Ledger
+	// Counts holds what each sequence did (Options.Meter), summed over its
+	// steps in order; StepCounts what each step did (Options.KeepSteps),
+	// flat like PerStep.
+	Counts     []energy.Counts
+	StepCounts []energy.Counts
 }
+
+// TotalCounts is what the whole run did, summed sequence by sequence in
+// order (zero counts when the run was not metered).
+func (r *Result) TotalCounts() energy.Counts { return energy.Sum(r.Counts) }
 
 // Steps is the number of steps of sequence n.
 func (r *Result) Steps(n int) int { return r.Offsets[n+1] - r.Offsets[n] }
@@ -177,8 +176,8 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 			return nil, err
 		}
 	}
-	if opt.Period <= 0 {
-		return nil, fmt.Errorf("sim: step period %d ticks, want > 0", opt.Period)
+	if !(opt.Period > 0) || math.IsInf(opt.Period, 1) {
+		return nil, fmt.Errorf("sim: step period %g ticks, want a finite number > 0", opt.Period)
 	}
 	res := &Result{N: in.N, Classes: net.Classes, Offsets: make([]int, in.N+1)}
 	for n, q := range in.Seqs {
@@ -186,13 +185,25 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	}
 	steps := res.Offsets[in.N]
 	res.PerStep = make([]energy.Paper, steps)
-	res.Ticks = make([]workload.Tick, steps)
-	res.Deltas = make([]float64, steps)
-	res.Active = make([]int, steps)
+	if opt.KeepSteps {
+		res.Times = make([]float64, steps)
+		res.Deltas = make([]float64, steps)
+		res.Active = make([]int, steps)
+	}
 	res.Logits = make([]float64, in.N*net.Classes)
 	res.Predicted = make([]int, in.N)
-	if opt.Pricer != nil {
-		res.Ledger = energy.NewLedger(opt.Pricer.Locations(), in.N)
+	arrays := len(net.Cell.Arrays())
+	if opt.Meter != nil {
+		res.Counts = make([]energy.Counts, in.N)
+		for n := range res.Counts {
+			res.Counts[n] = energy.NewCounts(arrays)
+		}
+		if opt.KeepSteps {
+			res.StepCounts = make([]energy.Counts, steps)
+			for i := range res.StepCounts {
+				res.StepCounts[i] = energy.NewCounts(arrays)
+			}
+		}
 	}
 	workers := opt.Workers
 	if workers <= 0 {
@@ -203,6 +214,8 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 		next, done atomic.Int64
 		mu         sync.Mutex
 		wg         sync.WaitGroup
+		failed     error // the failure of the lowest-numbered sequence
+		failedAt   = in.N
 	)
 	for range workers {
 		wg.Add(1)
@@ -214,7 +227,16 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 				if n >= in.N || ctx.Err() != nil {
 					return
 				}
-				w.sequence(in, n, res, opt)
+				if err := w.sequence(in, n, res, opt); err != nil {
+					// Report the first failing sequence in sequence order, so
+					// the message does not depend on the worker count.
+					mu.Lock()
+					if n < failedAt {
+						failed, failedAt = err, n
+					}
+					mu.Unlock()
+					continue
+				}
 				if opt.Progress != nil {
 					d := int(done.Add(1))
 					mu.Lock()
@@ -228,7 +250,23 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("run interrupted: %w", err)
 	}
+	if failed != nil {
+		return nil, failed
+	}
 	return res, nil
+}
+
+// NumericError is a run that left the range of float64: a paper energy, a
+// cell current or an output became NaN or infinite.
+type NumericError struct {
+	Sequence, Step int    // 0-based
+	Quantity       string // what became non-finite
+	Value          float64
+}
+
+func (e *NumericError) Error() string {
+	return fmt.Sprintf("sequence %d, step %d: %s is %v — an input or a design figure drives float64 arithmetic out of range",
+		e.Sequence, e.Step, e.Quantity, e.Value)
 }
 
 // worker is one goroutine's runner, input buffer and device.
@@ -240,9 +278,11 @@ type worker struct {
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
 	w := &worker{r: net.NewRunner(), x: make([]float64, width)}
-	if opt.Pricer != nil {
-		w.r.Meter(opt.Pricer.Meter())
-		if dev := opt.Pricer.NewDevice(); dev != nil {
+	if opt.Meter != nil {
+		w.r.Meter(*opt.Meter)
+	}
+	if opt.Device != nil {
+		if dev := opt.Device(); dev != nil {
 			w.r.SetDevice(dev)
 			w.seed, _ = dev.(Seeder)
 		}
@@ -250,7 +290,9 @@ func newWorker(net *synapse.Network, width int, opt Options) *worker {
 	return w
 }
 
-func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) {
+func finite(v float64) bool { return v-v == 0 }
+
+func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) error {
 	w.r.Reset()
 	if w.seed != nil {
 		w.seed.Seed(n)
@@ -260,34 +302,59 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 	for k := range steps {
 		st := &steps[k]
 		delta := 1.0
-		if k > 0 {
-			delta = float64(st.T-steps[k-1].T) / float64(opt.Period)
+		if k > 0 && !opt.Clocked {
+			delta = float64(st.T-steps[k-1].T) / opt.Period
 		}
 		st.Dense(w.x)
-		active := 0
-		for _, v := range st.Value {
-			if v != 0 {
-				active++
-			}
+		e := w.r.StepFor(w.x, delta)
+		if !finite(float64(e)) {
+			return &NumericError{Sequence: n, Step: k, Quantity: "the paper energy", Value: float64(e)}
 		}
-		res.PerStep[off+k] = w.r.StepFor(w.x, delta)
-		res.Ticks[off+k], res.Deltas[off+k], res.Active[off+k] = st.T, delta, active
-		if res.Ledger != nil {
-			seconds, periods := 0.0, 1.0
-			if k+1 < len(steps) && !opt.Clocked {
-				seconds, periods = workload.Seconds(steps[k+1].T-st.T), 0
+		res.PerStep[off+k] = e
+		if opt.KeepSteps {
+			active := 0
+			for _, v := range st.Value {
+				if v != 0 {
+					active++
+				}
 			}
-			res.Ledger.BeginStep(n)
-			opt.Pricer.Charge(res.Ledger, n, w.r.Activity(), seconds, periods)
+			t := workload.Seconds(st.T)
+			if opt.Clocked {
+				t = float64(k) * opt.Period / workload.TicksPerSecond
+			}
+			res.Times[off+k], res.Deltas[off+k], res.Active[off+k] = t, delta, active
+		}
+		if res.Counts != nil {
+			c := w.r.Counts()
+			for a := range c.Arrays {
+				if m := &c.Arrays[a]; !finite(m.CellZ2) || !finite(m.CellZ1) {
+					return &NumericError{Sequence: n, Step: k, Quantity: "the cell current sum Σ z²·G", Value: m.CellZ2}
+				}
+			}
+			// A step lasts until the next step of its sequence; the last
+			// step, like every step of a clocked input, one period.
+			if k+1 < len(steps) && !opt.Clocked {
+				c.Seconds = workload.Seconds(steps[k+1].T - st.T)
+			} else {
+				c.Periods = 1
+			}
+			res.Counts[n].Add(c)
+			if res.StepCounts != nil {
+				res.StepCounts[off+k].Add(c)
+			}
 		}
 	}
 	logits := res.Logits[n*res.Classes : (n+1)*res.Classes]
 	copy(logits, w.r.Logits())
 	best := 0
 	for c, v := range logits {
+		if !finite(v) {
+			return &NumericError{Sequence: n, Step: len(steps) - 1, Quantity: fmt.Sprintf("logit %d", c), Value: v}
+		}
 		if v > logits[best] {
 			best = c
 		}
 	}
 	res.Predicted[n] = best
+	return nil
 }

@@ -3,6 +3,7 @@ package synapse_test
 import (
 	"testing"
 
+	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/testutil"
 )
 
@@ -11,10 +12,16 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	in := testutil.NPY(t, testutil.Testdata("art", "inputs.npy"))
 	for _, name := range testutil.ReferenceModels(t) {
 		net := load(t, testutil.Testdata("art", name))
-		r := net.NewRunner()
 		x := in.Float[:net.Cell.InputSize()]
-		if a := testing.AllocsPerRun(100, func() { r.Step(x); r.Logits() }); a != 0 {
+		plain, metered := net.NewRunner(), net.NewRunner()
+		// Metering everything, through a device, at a fractional Δ.
+		metered.Meter(energy.Meter{Abs: true, Writes: true, Peak: true})
+		metered.SetDevice(&passThrough{})
+		if a := testing.AllocsPerRun(100, func() { plain.Step(x); plain.Logits() }); a != 0 {
 			t.Errorf("%s: %v allocations per step", name, a)
+		}
+		if a := testing.AllocsPerRun(100, func() { metered.StepFor(x, 1.5) }); a != 0 {
+			t.Errorf("%s: %v allocations per metered step", name, a)
 		}
 	}
 }

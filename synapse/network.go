@@ -106,14 +106,13 @@ type Runner struct {
 	state  cellState
 	logits []float64
 	probe  probe
-	act    Activity
+	counts energy.Counts
 }
 
 // NewRunner allocates a runner with zeroed state.
 func (n *Network) NewRunner() *Runner {
-	r := &Runner{net: n, state: n.Cell.newState(), logits: make([]float64, n.Classes)}
-	r.act.Arrays = make([]ArrayActivity, len(n.Cell.Arrays()))
-	return r
+	return &Runner{net: n, state: n.Cell.newState(), logits: make([]float64, n.Classes),
+		counts: energy.NewCounts(len(n.Cell.Arrays()))}
 }
 
 // Reset zeroes every neural and synaptic state: the next step starts a sequence.
@@ -130,20 +129,22 @@ func (r *Runner) Step(x []float64) energy.Paper { return r.StepFor(x, 1) }
 // [0, 1] acts once, as in the discrete model. Hidden states hold between
 // steps. StepFor(x, 1) is Step(x) exactly.
 func (r *Runner) StepFor(x []float64, delta float64) energy.Paper {
-	if r.probe.act != nil {
-		clear(r.act.Arrays)
-		r.act.Neurons = 0
+	if r.probe.c != nil {
+		r.counts.Reset()
+		r.counts.Steps = 1
 	}
 	return r.state.step(x, delta, &r.probe)
 }
 
-// Meter makes every following step record its Activity, as opt says.
-func (r *Runner) Meter(opt MeterOptions) {
-	r.probe.act, r.probe.MeterOptions = &r.act, opt
+// Meter makes every following step count what it did (Counts): the event
+// counts, z sums and paper energy of every array, and what m asks beyond.
+func (r *Runner) Meter(m energy.Meter) {
+	r.probe.c, r.probe.meter = &r.counts, m
 }
 
-// Activity is what the last step did; valid only after Meter.
-func (r *Runner) Activity() *Activity { return &r.act }
+// Counts is what the last step did; valid only after Meter. The simulated
+// time is left to the caller.
+func (r *Runner) Counts() *energy.Counts { return &r.counts }
 
 // SetDevice routes every read of the following steps through dev (nil for
 // the ideal arrays of the paper).

@@ -18,20 +18,14 @@ type dense struct {
 // returns Σ_r Σ_f z_f² |W_rf|. scratch (cols long) holds a row a device
 // rewrites.
 func (d *dense) read(a int, z, out, scratch []float64, pr *probe) float64 {
-	pr.begin(a, z, d.rows)
-	var e float64
-	for r := range d.rows {
+	return pr.read(a, z, out, d.rows, func(r int) []float64 {
 		row := d.w[r*d.cols : (r+1)*d.cols]
 		if pr.dev != nil {
 			row = scratch[:d.cols]
 			copy(row, d.w[r*d.cols:(r+1)*d.cols])
 		}
-		acc, er := pr.row(a, r, row, z)
-		out[r] += acc
-		e += er
-	}
-	pr.charge(a, e)
-	return e
+		return row
+	})
 }
 
 // RNN is the non-plastic Elman baseline (CustomRNNCell):

@@ -144,10 +144,9 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	z := st.z
 	copy(z, x)
 	copy(z[s.in:], st.h)
-	pr.begin(0, z, s.hidden)
 	pc := s.p1 - s.p0
-	var e float64
-	for r := range s.hidden {
+	clear(st.pre)
+	e := pr.read(0, z, st.pre, s.hidden, func(r int) []float64 {
 		// The total efficacy of row r: S = W + F on the plastic columns.
 		row := st.row
 		copy(row, s.w[r*s.cols:(r+1)*s.cols])
@@ -158,11 +157,8 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		if s.stp.WeightNorm {
 			st.inv[r] = s.normalise(r, row)
 		}
-		acc, er := pr.row(0, r, row, z)
-		st.pre[r] = acc
-		e += er
-	}
-	pr.charge(0, e)
+		return row
+	})
 	if s.bias != nil {
 		for r, b := range s.bias {
 			st.pre[r] += b
@@ -186,17 +182,15 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		scale = st.inv
 	}
 	lam := s.plast.decay(delta, st.lam)
-	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam, pr.meter(0))
+	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
 	}
-	switch {
-	case pr.dev == nil:
-	case s.stp.WeightNorm:
+	if s.stp.WeightNorm {
 		// The array presents (W + F)/‖W_r + F_r‖: one unit of F is 1/‖row‖ of efficacy.
-		pr.store(0, st.f, func(i int) float64 { return st.inv[i/pc] })
-	default:
-		pr.store(0, st.f, one)
+		pr.store(0, st.f, Unit{Row: st.inv, Cols: pc})
+	} else {
+		pr.store(0, st.f, Unit{})
 	}
 	return energy.Paper(e)
 }

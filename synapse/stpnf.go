@@ -96,9 +96,8 @@ func (st *stpnfState) output() []float64 { return st.h }
 
 func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	s := st.cell
-	pr.begin(0, x, s.hidden)
-	var e float64
-	for r := range s.hidden {
+	clear(st.h)
+	e := pr.read(0, x, st.h, s.hidden, func(r int) []float64 {
 		w := s.w[r*s.in : (r+1)*s.in]
 		row := st.row
 		for c, v := range st.f[r*s.in : (r+1)*s.in] {
@@ -108,14 +107,14 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		if s.stp.WeightNorm {
 			st.inv[r] = s.normalise(r, row)
 		}
-		acc, er := pr.row(0, r, row, x)
-		e += er
-		if !s.stp.WeightNorm && s.bias != nil {
-			acc += s.bias[r]
+		return row
+	})
+	if !s.stp.WeightNorm && s.bias != nil {
+		// With weight normalisation STPNF.layer_forward ignores its bias.
+		for r, b := range s.bias {
+			st.h[r] += b
 		}
-		st.h[r] = acc
 	}
-	pr.charge(0, e)
 	if s.ln != nil {
 		s.ln.apply(st.h)
 	}
@@ -130,12 +129,10 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		st.f[i] = s.act.Apply(v)
 	}
 	lam := s.plast.decay(delta, st.lam)
-	s.plast.update(st.f, st.h, x, nil, st.oja, lam, pr.meter(0))
+	s.plast.update(st.f, st.h, x, nil, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
 	}
-	if pr.dev != nil {
-		pr.store(0, st.f, func(i int) float64 { return st.inv[i/s.in] })
-	}
+	pr.store(0, st.f, Unit{Row: st.inv, Cols: s.in})
 	return energy.Paper(e)
 }

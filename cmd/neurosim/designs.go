@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/export"
 )
 
@@ -21,7 +21,7 @@ design file from.`,
   neurosim designs show rram-neurosim > my-chip.yaml`,
 		Args: args(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
-			return export.WriteDesigns(stdout, circuit.Presets())
+			return export.WriteDesigns(stdout, design.Presets())
 		},
 	}
 	cmd.AddCommand(&cobra.Command{
@@ -29,7 +29,7 @@ design file from.`,
 		Short: "Print a design as YAML, with the source of every figure",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(_ *cobra.Command, a []string) error {
-			d, err := circuit.Lookup(a[0])
+			d, err := design.Lookup(a[0])
 			if err != nil {
 				return err
 			}

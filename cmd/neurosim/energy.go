@@ -56,6 +56,7 @@ by default, the built-in Associative Retrieval Task generator.`,
 			outs.Protect(opt.Checkpoint, opt.Config, opt.Inputs, opt.Events, opt.Labels, opt.Design,
 				report.ConfigBeside(opt.Checkpoint))
 
+			opt.KeepSteps = traceOut != ""
 			var done func()
 			opt.Progress, done = progress(stderr, "sequences", 0)
 			e, err := report.RunEnergy(cmd.Context(), opt)

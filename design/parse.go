@@ -1,4 +1,4 @@
-package circuit
+package design
 
 import (
 	"bytes"
@@ -447,7 +447,7 @@ func (p *parser) figure(l *leaf, v *yaml.Node) (Range, error) {
 			return Range{}, err
 		}
 		g := toSI(q)
-		return Range{g, g}, nil
+		return Range{Lo: g, Hi: g}, nil
 	case yaml.SequenceNode:
 		if len(v.Content) != 2 {
 			return Range{}, p.errorf(v, l.key, "a range needs exactly two values [low, high], found %d", len(v.Content))
@@ -477,7 +477,7 @@ func (p *parser) figure(l *leaf, v *yaml.Node) (Range, error) {
 		if lo > hi { // resistances: the larger resistance is the lower conductance
 			lo, hi = hi, lo
 		}
-		return Range{lo, hi}, nil
+		return Range{Lo: lo, Hi: hi}, nil
 	}
 	return Range{}, p.errorf(v, l.key, "want %s or a range [low, high], found %s", l.want(), kindName(v))
 }

@@ -1,6 +1,9 @@
-package circuit
+package design
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -189,4 +192,41 @@ func shortestInverse(g float64) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Hash is a content hash of the design: the hex sha256 of its canonical
+// YAML (WriteYAML: every figure, with its source), so two designs hash alike
+// exactly when they read back alike.
+func (d *Design) Hash() (string, error) {
+	h := sha256.New()
+	if err := d.WriteYAML(h); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// SimulationKey identifies what a run under d computes and counts: a hash of
+// its Device figures (and of step_period when timed, i.e. for event
+// streams, where it sets the decay between events). Designs with the same
+// key give the same counts for the same network and inputs and differ only
+// in prices, so one run serves them all (Role).
+func SimulationKey(d *Design, timed bool) string {
+	h := sha256.New()
+	for i := range schema {
+		l := &schema[i]
+		if !(l.role == Device || (l.role == Timing && timed)) {
+			continue
+		}
+		fmt.Fprintf(h, "%s=", l.key)
+		switch v := d.value(l); {
+		case !l.applies(d.Synapse.Mapping) || v == nil:
+			fmt.Fprint(h, "-")
+		case v.Kind == yaml.SequenceNode:
+			fmt.Fprintf(h, "[%s,%s]", v.Content[0].Value, v.Content[1].Value)
+		default:
+			fmt.Fprint(h, v.Value)
+		}
+		fmt.Fprintln(h)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -1,4 +1,4 @@
-package circuit
+package design
 
 import (
 	"bytes"
@@ -102,14 +102,14 @@ func TestParseGood(t *testing.T) {
 		{"ranges.yaml", Design{
 			Name: "ranged-rram",
 			Synapse: Synapse{Mapping: Differential, GPerUnit: Point(2.5e-6),
-				GMin: Range{1 / 2e6, 1 / 1.7e6}, GMax: Range{9.5e-6, 1e-5}, Levels: 16,
-				Variation: Range{0, 0.05}, ReadNoise: Point(0.01)},
-			Input: Input{Encoding: PulseWidth, VRead: Range{0.5, 0.55}, TRead: Point(1e-8),
-				DACEnergy: Range{3.75e-14, 4.17e-13}},
-			Readout: Readout{ADCEnergy: Range{4.7e-14, 9.9e-13}, NeuronEnergy: Point(2.5e-13)},
-			Plasticity: Plasticity{Element: Rewrite, WriteEnergyPerEvent: Range{6e-13, 3.33e-12},
+				GMin: Range{Lo: 1 / 2e6, Hi: 1 / 1.7e6}, GMax: Range{Lo: 9.5e-6, Hi: 1e-5}, Levels: 16,
+				Variation: Range{Lo: 0, Hi: 0.05}, ReadNoise: Point(0.01)},
+			Input: Input{Encoding: PulseWidth, VRead: Range{Lo: 0.5, Hi: 0.55}, TRead: Point(1e-8),
+				DACEnergy: Range{Lo: 3.75e-14, Hi: 4.17e-13}},
+			Readout: Readout{ADCEnergy: Range{Lo: 4.7e-14, Hi: 9.9e-13}, NeuronEnergy: Point(2.5e-13)},
+			Plasticity: Plasticity{Element: Rewrite, WriteEnergyPerEvent: Range{Lo: 6e-13, Hi: 3.33e-12},
 				LambdaOutside: Clamp},
-			StaticPower: Range{0, 1e-6}, StepPeriod: Point(1e-3), Seed: math.MaxUint64,
+			StaticPower: Range{Lo: 0, Hi: 1e-6}, StepPeriod: Point(1e-3), Seed: math.MaxUint64,
 			Sources: map[string]string{
 				"readout.adc_energy": "low: DNN+NeuroSim V1.4 SarADC.cpp; high: ISAAC",
 				"synapse.g_min":      "[assumption] R_off between 1.7 and 2 MΩ",
@@ -117,7 +117,7 @@ func TestParseGood(t *testing.T) {
 		}},
 		{"digital.yaml", Design{
 			Name: "loihi-like", Source: "Davies et al., IEEE Micro 2018",
-			Synapse:    Synapse{Mapping: Digital, SynopEnergy: Range{2.36e-11, 2.71e-11}},
+			Synapse:    Synapse{Mapping: Digital, SynopEnergy: Range{Lo: 2.36e-11, Hi: 2.71e-11}},
 			Readout:    Readout{NeuronEnergy: Point(8.1e-11)},
 			Plasticity: Plasticity{Element: Rewrite, WriteEnergyPerEvent: Point(1.2e-10), LambdaOutside: Refuse},
 			StepPeriod: Point(1e-3),

@@ -1,4 +1,4 @@
-package circuit
+package design
 
 import (
 	"math"
@@ -100,9 +100,9 @@ func TestPaperPreset(t *testing.T) {
 	// these values, since every factor is 1.
 	for _, wz := range [][2]float64{{0.37, -1.2}, {-2.5, 0.5}, {1e-3, 7}} {
 		w, z := wz[0], wz[1]
-		g := s.GPerUnit.Siemens(Low) * 1 // unit.Conductance
-		v := float64(in.VRead.Volts(Low)) * z
-		e := float64(g) * math.Abs(w) * v * v * float64(in.TRead.Seconds(Low))
+		g := s.GPerUnit.Lo // S
+		v := in.VRead.Lo * z
+		e := g * math.Abs(w) * v * v * in.TRead.Lo
 		if paper := math.Abs(w) * z * z; e != paper {
 			t.Errorf("w=%v z=%v: E = %v J, paper %v", w, z, e, paper)
 		}

@@ -1,24 +1,23 @@
-package circuit_test
+package design_test
 
 import (
 	"fmt"
 	"log"
 
-	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/design"
 )
 
 // Lookup finds a preset by name (or reads a design file). Figures are SI;
 // a ranged figure has a low and a high end.
 func ExampleLookup() {
-	d, err := circuit.Lookup("rram-neurosim")
+	d, err := design.Lookup("rram-neurosim")
 	if err != nil {
 		log.Fatal(err)
 	}
 	s := d.Synapse
 	fmt.Println(d.Name, s.Mapping, "levels", s.Levels)
 	fmt.Printf("g_max %.3g S, v_read %.3g V, t_read %.3g s\n",
-		float64(s.GMax.Siemens(circuit.Low)), float64(d.Input.VRead.Volts(circuit.Low)),
-		float64(d.Input.TRead.Seconds(circuit.Low)))
+		s.GMax.Lo, d.Input.VRead.Lo, d.Input.TRead.Lo)
 	// A cell read at g_max: E = G·V²·t.
 	e := s.GMax.Lo * d.Input.VRead.Lo * d.Input.VRead.Lo * d.Input.TRead.Lo
 	fmt.Printf("read at g_max %.4g fJ\n", e*1e15)
@@ -38,7 +37,7 @@ func ExampleLookup() {
 // Parse reads a design file; every problem is one line naming the file, the
 // line, the key and what was expected.
 func ExampleParse() {
-	_, err := circuit.Parse("d.yaml", []byte(`name: broken
+	_, err := design.Parse("d.yaml", []byte(`name: broken
 synapse: {mapping: differential, g_per_unit: auto, g_min: 5V, g_max: 10uS}
 `))
 	fmt.Println(err)

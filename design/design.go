@@ -1,4 +1,4 @@
-package circuit
+package design
 
 import (
 	"fmt"
@@ -197,6 +197,7 @@ type leaf struct {
 	use  [3]use // indexed by Mapping
 	doc  string
 	rng  func(d *Design) *Range // for kindQuantity and kindNumber
+	role Role
 }
 
 // all3 is the same use under every mapping.
@@ -204,61 +205,106 @@ func all3(u use) [3]use { return [3]use{u, u, u} }
 
 // schema lists every key in the order files are written and checked.
 var schema = []leaf{
-	{key: "name", kind: kindText, use: all3(required), doc: "name of the design"},
-	{key: "source", kind: kindText, use: all3(optional), doc: "where the design comes from"},
+	{key: "name", role: Meta, kind: kindText, use: all3(required), doc: "name of the design"},
+	{key: "source", role: Meta, kind: kindText, use: all3(optional), doc: "where the design comes from"},
 
-	{key: "synapse.mapping", kind: kindChoice, use: all3(required), doc: "how efficacies become hardware"},
-	{key: "synapse.g_per_unit", kind: kindQuantity, dim: Conductance, auto: true,
+	{key: "synapse.mapping", role: Device, kind: kindChoice, use: all3(required), doc: "how efficacies become hardware"},
+	{key: "synapse.g_per_unit", role: Device, kind: kindQuantity, dim: Conductance, auto: true,
 		use: [3]use{required, required, forbidden}, doc: "conductance per unit of efficacy, or auto",
 		rng: func(d *Design) *Range { return &d.Synapse.GPerUnit }},
-	{key: "synapse.g_min", kind: kindQuantity, dim: Conductance, ohm: true,
+	{key: "synapse.g_min", role: Device, kind: kindQuantity, dim: Conductance, ohm: true,
 		use: [3]use{optional, required, forbidden}, doc: "lowest cell conductance",
 		rng: func(d *Design) *Range { return &d.Synapse.GMin }},
-	{key: "synapse.g_max", kind: kindQuantity, dim: Conductance, ohm: true,
+	{key: "synapse.g_max", role: Device, kind: kindQuantity, dim: Conductance, ohm: true,
 		use: [3]use{optional, required, forbidden}, doc: "highest cell conductance",
 		rng: func(d *Design) *Range { return &d.Synapse.GMax }},
-	{key: "synapse.levels", kind: kindLevels, use: [3]use{optional, optional, forbidden},
+	{key: "synapse.levels", role: Device, kind: kindLevels, use: [3]use{optional, optional, forbidden},
 		doc: "conductance levels per cell, 0 = continuous"},
-	{key: "synapse.variation", kind: kindNumber, use: [3]use{optional, optional, forbidden},
+	{key: "synapse.variation", role: Device, kind: kindNumber, use: [3]use{optional, optional, forbidden},
 		doc: "lognormal σ of device-to-device variation",
 		rng: func(d *Design) *Range { return &d.Synapse.Variation }},
-	{key: "synapse.read_noise", kind: kindNumber, use: [3]use{optional, optional, forbidden},
+	{key: "synapse.read_noise", role: Device, kind: kindNumber, use: [3]use{optional, optional, forbidden},
 		doc: "relative σ of each read",
 		rng: func(d *Design) *Range { return &d.Synapse.ReadNoise }},
-	{key: "synapse.synop_energy", kind: kindQuantity, dim: Energy,
+	{key: "synapse.synop_energy", role: Price, kind: kindQuantity, dim: Energy,
 		use: [3]use{forbidden, forbidden, required}, doc: "energy per synaptic operation",
 		rng: func(d *Design) *Range { return &d.Synapse.SynopEnergy }},
 
-	{key: "input.encoding", kind: kindChoice, use: [3]use{required, required, forbidden},
+	{key: "input.encoding", role: Price, kind: kindChoice, use: [3]use{required, required, forbidden},
 		doc: "amplitude or pulse-width"},
-	{key: "input.v_read", kind: kindQuantity, dim: Voltage, use: [3]use{required, required, forbidden},
+	{key: "input.v_read", role: Price, kind: kindQuantity, dim: Voltage, use: [3]use{required, required, forbidden},
 		doc: "read voltage for z = 1", rng: func(d *Design) *Range { return &d.Input.VRead }},
-	{key: "input.t_read", kind: kindQuantity, dim: Time, use: [3]use{required, required, forbidden},
+	{key: "input.t_read", role: Price, kind: kindQuantity, dim: Time, use: [3]use{required, required, forbidden},
 		doc: "read duration for z = 1", rng: func(d *Design) *Range { return &d.Input.TRead }},
-	{key: "input.dac_energy", kind: kindQuantity, dim: Energy, use: all3(required),
+	{key: "input.dac_energy", role: Price, kind: kindQuantity, dim: Energy, use: all3(required),
 		doc: "energy per conversion of a nonzero presynaptic value",
 		rng: func(d *Design) *Range { return &d.Input.DACEnergy }},
 
-	{key: "readout.adc_energy", kind: kindQuantity, dim: Energy, use: [3]use{required, required, forbidden},
+	{key: "readout.adc_energy", role: Price, kind: kindQuantity, dim: Energy, use: [3]use{required, required, forbidden},
 		doc: "energy per postsynaptic row read", rng: func(d *Design) *Range { return &d.Readout.ADCEnergy }},
-	{key: "readout.neuron_energy", kind: kindQuantity, dim: Energy, use: all3(required),
+	{key: "readout.neuron_energy", role: Price, kind: kindQuantity, dim: Energy, use: all3(required),
 		doc: "energy per activation evaluated", rng: func(d *Design) *Range { return &d.Readout.NeuronEnergy }},
 
-	{key: "plasticity.element", kind: kindChoice, use: all3(required), doc: "volatile or rewrite"},
-	{key: "plasticity.write_energy_per_event", kind: kindQuantity, dim: Energy, use: all3(required),
+	{key: "plasticity.element", role: Price, kind: kindChoice, use: all3(required), doc: "volatile or rewrite"},
+	{key: "plasticity.write_energy_per_event", role: Price, kind: kindQuantity, dim: Energy, use: all3(required),
 		doc: "energy per plastic synapse written",
 		rng: func(d *Design) *Range { return &d.Plasticity.WriteEnergyPerEvent }},
-	{key: "plasticity.write_energy_per_unit", kind: kindQuantity, dim: Energy, use: all3(required),
+	{key: "plasticity.write_energy_per_unit", role: Price, kind: kindQuantity, dim: Energy, use: all3(required),
 		doc: "energy per unit of |increment| written",
 		rng: func(d *Design) *Range { return &d.Plasticity.WriteEnergyPerUnit }},
-	{key: "plasticity.lambda_outside", kind: kindChoice, use: all3(optional),
+	{key: "plasticity.lambda_outside", role: Device, kind: kindChoice, use: all3(optional),
 		doc: "per-step, clamp or refuse for trained λ outside [0, 1]"},
 
-	{key: "static_power", kind: kindQuantity, dim: Power, use: all3(required),
+	{key: "static_power", role: Price, kind: kindQuantity, dim: Power, use: all3(required),
 		doc: "static power over simulated time", rng: func(d *Design) *Range { return &d.StaticPower }},
-	{key: "step_period", kind: kindQuantity, dim: Time, use: all3(required),
+	{key: "step_period", role: Timing, kind: kindQuantity, dim: Time, use: all3(required),
 		doc: "duration of one network step", rng: func(d *Design) *Range { return &d.StepPeriod }},
-	{key: "seed", kind: kindSeed, use: all3(optional), doc: "seed of device variation and read noise"},
+	{key: "seed", role: Device, kind: kindSeed, use: all3(optional), doc: "seed of device variation and read noise"},
+}
+
+// Role says how a figure enters the results, and so what a change of it
+// costs: a Price only scales counts (re-priced from a stored run); a Device
+// figure changes what the network computes or what is counted (a new run).
+type Role uint8
+
+const (
+	// Meta keys (name, source) describe the design and change no result.
+	Meta Role = iota
+	// Price figures turn counts into joules: every per-event energy, the
+	// read voltage and time, static power, the input encoding and the
+	// plasticity element (whose write counts are kept for both kinds).
+	Price
+	// Device figures change the computation: the mapping and conductance
+	// window, levels, variation, read noise, the seed of their draws, and
+	// the policy for λ outside [0, 1].
+	Device
+	// Timing is step_period: a price for dense (clocked) inputs, where it
+	// only converts steps into static time, and a device figure for event
+	// streams, where it sets the decay between events.
+	Timing
+)
+
+var roleNames = [...]string{Meta: "meta", Price: "price", Device: "device", Timing: "timing"}
+
+func (r Role) String() string { return enumString(roleNames[:], uint8(r), "Role") }
+
+// KeyRole returns the role of a dotted design key; ok is false for an
+// unknown key.
+func KeyRole(key string) (r Role, ok bool) {
+	l := leafOf(key)
+	if l == nil {
+		return 0, false
+	}
+	return l.role, true
+}
+
+// Keys lists every dotted key of the schema in file order.
+func Keys() []string {
+	keys := make([]string, len(schema))
+	for i := range schema {
+		keys[i] = schema[i].key
+	}
+	return keys
 }
 
 // sections are the top-level keys that hold mappings of their own, in order.

@@ -1,4 +1,4 @@
-package circuit
+package design
 
 import (
 	"errors"
@@ -7,64 +7,18 @@ import (
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/gonum/unit"
+	"github.com/neurosim/neurosim/interval"
 )
 
 // Range is a physical quantity in SI units, known to lie between Lo and Hi.
 // A point value has Lo == Hi. Published figures for the same part often
 // disagree (estimates of one 8-bit ADC differ about 9×); a design keeps both
 // ends rather than picking one, and every energy that depends on a ranged
-// figure becomes a range too.
-type Range struct{ Lo, Hi float64 }
+// figure becomes a range too. The unit is the one its key names (Dim).
+type Range = interval.Range[float64]
 
 // Point is the range holding the single value v.
-func Point(v float64) Range { return Range{v, v} }
-
-// IsPoint reports whether the range holds a single value.
-func (r Range) IsPoint() bool { return r.Lo == r.Hi }
-
-// Corner picks one end of every Range of a design: the low estimate uses Lo
-// throughout, the high estimate Hi. Every energy in neurosim's model grows with
-// each figure it depends on, so the two corners bound it.
-type Corner uint8
-
-const (
-	Low  Corner = iota // every figure at its low end
-	High               // every figure at its high end
-)
-
-func (c Corner) String() string {
-	if c == High {
-		return "high"
-	}
-	return "low"
-}
-
-// At returns the end of r that c picks, in SI.
-func (r Range) At(c Corner) float64 {
-	if c == High {
-		return r.Hi
-	}
-	return r.Lo
-}
-
-// The typed accessors below name the unit at the call site, so that
-// d.Input.VRead.Joules(Low) reads as the mistake it is.
-
-// Joules returns an energy figure at corner c.
-func (r Range) Joules(c Corner) unit.Energy { return unit.Energy(r.At(c)) }
-
-// Siemens returns a conductance figure at corner c.
-func (r Range) Siemens(c Corner) unit.Conductance { return unit.Conductance(r.At(c)) }
-
-// Volts returns a voltage figure at corner c.
-func (r Range) Volts(c Corner) unit.Voltage { return unit.Voltage(r.At(c)) }
-
-// Seconds returns a time figure at corner c.
-func (r Range) Seconds(c Corner) unit.Time { return unit.Time(r.At(c)) }
-
-// Watts returns a power figure at corner c.
-func (r Range) Watts(c Corner) unit.Power { return unit.Power(r.At(c)) }
+func Point(v float64) Range { return Range{Lo: v, Hi: v} }
 
 // Dim is the physical dimension of a design key.
 type Dim uint8

@@ -47,7 +47,7 @@
 //
 // # Units and ranges
 //
-// Every figure is held in SI as float64 inside a Range{Lo, Hi}; a point value
+// Every figure is held in SI as float64 inside a Range{Lo: Lo, Hi: Hi}; a point value
 // has Lo == Hi. In design files a quantity is a number, optional spaces, an
 // optional prefix (f p n u µ μ m k M G) and its unit: S for conductances, V,
 // s, J and W. g_min and g_max also accept a resistance in Ω or Ohm, stored as
@@ -77,4 +77,4 @@
 // for Loihi, nengo/keras-spiking, and Attwell & Laughlin (J Cereb Blood Flow
 // Metab 2001) for biology. "[derived]" marks arithmetic on cited parameters,
 // "[assumption]" a choice made where no source gives the figure.
-package circuit
+package design

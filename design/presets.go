@@ -1,4 +1,4 @@
-package circuit
+package design
 
 import (
 	"errors"
@@ -107,12 +107,12 @@ func rramNeuroSim() *Design {
 		},
 		Input: Input{Encoding: Amplitude, VRead: Point(0.55), TRead: Point(10e-9), DACEnergy: Point(0.417e-12)},
 		Readout: Readout{
-			ADCEnergy:    Range{47e-15, 0.99e-12},
+			ADCEnergy:    Range{Lo: 47e-15, Hi: 0.99e-12},
 			NeuronEnergy: Point(0.25e-12),
 		},
 		Plasticity: Plasticity{
 			Element:             Rewrite,
-			WriteEnergyPerEvent: Range{0.6e-12, 16.0 / 240e3 * 50e-9},
+			WriteEnergyPerEvent: Range{Lo: 0.6e-12, Hi: 16.0 / 240e3 * 50e-9},
 		},
 		StepPeriod: Point(1e-3),
 		Sources: map[string]string{
@@ -162,7 +162,7 @@ func rramNeuRRAM() *Design {
 		},
 		Plasticity: Plasticity{
 			Element:             Rewrite,
-			WriteEnergyPerEvent: Range{setV * setV / 1e6 * setT, setV * setV / 250e3 * setT},
+			WriteEnergyPerEvent: Range{Lo: setV * setV / 1e6 * setT, Hi: setV * setV / 250e3 * setT},
 		},
 		StepPeriod: Point(1e-3),
 		Sources: map[string]string{
@@ -202,19 +202,19 @@ func pcm() *Design {
 		Source: "PCM: " + srcAIHWKit + " (conductance converter, PCM noise model) and the NVMExplorer cell of the Accelergy library",
 		Synapse: Synapse{
 			Mapping: Differential, GPerUnitAuto: true,
-			GMin: Range{0, 1 / 1e6}, GMax: Point(25e-6),
-			Variation: Range{0.0422, 0.109},
-			ReadNoise: Range{0.0368, 0.0907},
+			GMin: Range{Lo: 0, Hi: 1 / 1e6}, GMax: Point(25e-6),
+			Variation: Range{Lo: 0.0422, Hi: 0.109},
+			ReadNoise: Range{Lo: 0.0368, Hi: 0.0907},
 		},
 		Input: Input{Encoding: PulseWidth, VRead: Point(0.2), TRead: Point(250e-9), DACEnergy: Point(0.0375e-12)},
 		Readout: Readout{
-			ADCEnergy:    Range{1.67e-12, 15.6e-12},
+			ADCEnergy:    Range{Lo: 1.67e-12, Hi: 15.6e-12},
 			NeuronEnergy: Point(0.25e-12),
 		},
 		Plasticity: Plasticity{
 			Element: Rewrite,
 			// I²·R_on·t of the NVMExplorer cell: SET 150 µA × 150 ns, RESET 300 µA × 40 ns, R_on = 1 kΩ.
-			WriteEnergyPerEvent: Range{3.375e-12, 3.6e-12},
+			WriteEnergyPerEvent: Range{Lo: 3.375e-12, Hi: 3.6e-12},
 		},
 		StepPeriod: Point(1e-3),
 		Sources: map[string]string{
@@ -262,7 +262,7 @@ func loihi() *Design {
 		Source: "Intel Loihi (14 nm): " + srcDavies + "; " + srcKeras,
 		Synapse: Synapse{
 			Mapping:     Digital,
-			SynopEnergy: Range{23.6e-12, 27.1e-12},
+			SynopEnergy: Range{Lo: 23.6e-12, Hi: 27.1e-12},
 		},
 		Readout: Readout{NeuronEnergy: Point(81e-12)},
 		Plasticity: Plasticity{
@@ -294,9 +294,9 @@ func biology() *Design {
 		Source: "Cortex: " + srcAttwell + " (ATP counts), at ≈5–10×10⁻²⁰ J per ATP",
 		Synapse: Synapse{
 			Mapping:     Digital,
-			SynopEnergy: Range{8.2e-15, 16.4e-15},
+			SynopEnergy: Range{Lo: 8.2e-15, Hi: 16.4e-15},
 		},
-		Readout: Readout{NeuronEnergy: Range{19.2e-12, 38.4e-12}},
+		Readout: Readout{NeuronEnergy: Range{Lo: 19.2e-12, Hi: 38.4e-12}},
 		Plasticity: Plasticity{
 			Element: Volatile,
 		},
