@@ -1,9 +1,12 @@
-// Package circuit describes the hardware a trained network runs on: how its
-// synapses, inputs and readout are built and what each event costs. It turns
-// the dimensionless energy of Rodriguez, Guo & Moraitis, "Short-Term
-// Plasticity Neurons Learning to Learn and Forget" (ICML 2022) into joules.
-// The kernels that charge events and the ledger that adds them live in other
-// packages; this one holds the design, its file format and the presets.
+// Package design is the hardware design file: its schema, parser and
+// writer, the sourced presets, and SI quantities with ranges. A design says
+// how a trained network's synapses, inputs and readout are built and what
+// each event costs; it is data. The physics that uses it — the crossbar
+// device model and the pricing of counts into joules — is package circuit.
+//
+// It turns the dimensionless energy of Rodriguez, Guo & Moraitis,
+// "Short-Term Plasticity Neurons Learning to Learn and Forget" (ICML 2022)
+// into joules.
 //
 // # The model
 //
@@ -66,6 +69,19 @@
 // unit, a negative value, NaN or infinity, a malformed range, an unknown or
 // duplicate key at any level, or a key the mapping has no use for is an
 // *Error naming the file, the line, the key and the problem.
+//
+// # Roles: which figure needs a new run
+//
+// Every key has a Role (KeyRole). Price figures only turn counts into
+// joules — synop_energy, input.encoding, v_read, t_read, dac_energy,
+// adc_energy, neuron_energy, plasticity.element, both write energies,
+// static_power — so a change of them is re-priced from a stored run.
+// Device figures change what the network computes or what is counted —
+// mapping, g_per_unit, g_min, g_max, levels, variation, read_noise, seed,
+// lambda_outside — and need a new run. step_period (Timing) is a price for
+// dense inputs and a device figure for event streams, where it sets the
+// decay between events. SimulationKey hashes the figures that need a run;
+// With sets one figure by its dotted key, as a sweep does.
 //
 // # Sources
 //

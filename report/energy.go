@@ -194,19 +194,27 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 	e.Meter = meter
 	peaks := map[float64][]float64{} // calibration by step period
 	for _, s := range settings {
-		period, err := ticks(d, s.StepPeriod)
-		if err != nil {
-			return nil, err
+		// Event streams need the period in ticks for Δ; a clocked run only
+		// counts steps, whatever their length.
+		period := math.NaN()
+		if !clocked {
+			if period, err = ticks(d, s.StepPeriod); err != nil {
+				return nil, err
+			}
 		}
 		so := sim.Options{Workers: opt.Workers, Progress: opt.Progress, Period: period, Clocked: clocked,
-			Meter: &meter, KeepSteps: opt.KeepSteps}
+			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps}
 		if d.Synapse.Mapping.Analog() && d.Synapse.GPerUnitAuto {
-			peak, ok := peaks[period]
+			key := s.StepPeriod // the calibration depends on timing only through Δ
+			if clocked {
+				key = 0
+			}
+			peak, ok := peaks[key]
 			if !ok {
 				if peak, err = calibrate(ctx, net, e.Input, so); err != nil {
 					return nil, err
 				}
-				peaks[period] = peak
+				peaks[key] = peak
 			}
 			s.Calibrate(peak)
 		}

@@ -29,14 +29,18 @@ type Options struct {
 	// number done so far. Calls are serialised.
 	Progress func(done, total int)
 	// Period is the duration of one network step in ticks (the design's
-	// step_period). A step that comes Δt after the previous one lasts
-	// Δt/Period network steps; it must be > 0. It is a float64 so that no
-	// step period a design can give overflows the tick arithmetic.
+	// step_period), for event streams: a step that comes Δt after the
+	// previous one lasts Δt/Period network steps. It must be finite and
+	// > 0 unless the run is Clocked. It is a float64 so that no step period
+	// overflows the tick arithmetic.
 	Period float64
 	// Clocked says the stream is a dense set at one step per period
 	// (workload.FromSet): step k is at k periods and lasts exactly one
 	// period (Δ ≡ 1), whatever its timestamps, which are not used.
 	Clocked bool
+	// StepSeconds is the step period in seconds; a clocked step k is at
+	// k·StepSeconds (Result.Times).
+	StepSeconds float64
 	// Meter, when set, makes the run count what every step did
 	// (Result.Counts), filling what it asks beyond the event counts.
 	Meter *energy.Meter
@@ -176,7 +180,7 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 			return nil, err
 		}
 	}
-	if !(opt.Period > 0) || math.IsInf(opt.Period, 1) {
+	if !opt.Clocked && (!(opt.Period > 0) || math.IsInf(opt.Period, 1)) {
 		return nil, fmt.Errorf("sim: step period %g ticks, want a finite number > 0", opt.Period)
 	}
 	res := &Result{N: in.N, Classes: net.Classes, Offsets: make([]int, in.N+1)}
@@ -320,7 +324,7 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 			}
 			t := workload.Seconds(st.T)
 			if opt.Clocked {
-				t = float64(k) * opt.Period / workload.TicksPerSecond
+				t = float64(k) * opt.StepSeconds
 			}
 			res.Times[off+k], res.Deltas[off+k], res.Active[off+k] = t, delta, active
 		}
