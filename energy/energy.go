@@ -79,7 +79,7 @@ func Point(e unit.Energy) Joules { return Joules{Lo: e, Hi: e} }
 type Breakdown [NumCategories]Joules
 
 // Total sums the categories in ledger order.
-func (b *Breakdown) Total() Joules {
+func (b Breakdown) Total() Joules {
 	var s Joules
 	for _, v := range b {
 		s = s.Plus(v)
