@@ -292,26 +292,21 @@ func (e *Energy) summarise() {
 // SequenceJoules is sequence n's energy by category: the hull over the
 // runs of its counts priced under the design.
 func (e *Energy) SequenceJoules(n int) energy.Breakdown {
-	var b energy.Breakdown
-	for i := range e.Runs {
-		r := &e.Runs[i]
-		t := circuit.Price(e.Design, &r.Setting, &r.Result.Counts[n]).Total()
-		if i == 0 {
-			b = t
-		} else {
-			b.Hull(&t)
-		}
-	}
-	return b
+	return e.hull(func(r *sim.Result) *energy.Counts { return &r.Counts[n] })
 }
 
 // StepJoules is the energy of step i (flat index, as in sim.Result.PerStep)
 // by category, hulled over the runs; it needs EvalOptions.KeepSteps.
 func (e *Energy) StepJoules(i int) energy.Breakdown {
+	return e.hull(func(r *sim.Result) *energy.Counts { return &r.StepCounts[i] })
+}
+
+// hull prices the counts each run's result gives and hulls them.
+func (e *Energy) hull(counts func(*sim.Result) *energy.Counts) energy.Breakdown {
 	var b energy.Breakdown
 	for k := range e.Runs {
 		r := &e.Runs[k]
-		t := circuit.Price(e.Design, &r.Setting, &r.Result.StepCounts[i]).Total()
+		t := circuit.Price(e.Design, &r.Setting, counts(r.Result)).Total()
 		if k == 0 {
 			b = t
 		} else {
