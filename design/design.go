@@ -116,6 +116,9 @@ type Synapse struct {
 	ReadNoise Range
 	// SynopEnergy is the energy of one synaptic operation (J), digital only.
 	SynopEnergy Range
+	// TSynop is the time of one synaptic operation (s), digital only: a
+	// core works through its synaptic operations one after another.
+	TSynop Range
 }
 
 // Bounded reports whether the conductance window has a finite g_max.
@@ -133,6 +136,7 @@ type Input struct {
 type Readout struct {
 	ADCEnergy    Range // J per postsynaptic row read
 	NeuronEnergy Range // J per activation evaluated
+	TNeuron      Range // s per activation evaluated (all of a read's in parallel)
 }
 
 // Plasticity is how the short-term state is written.
@@ -141,6 +145,16 @@ type Plasticity struct {
 	WriteEnergyPerEvent Range // J per synapse written
 	WriteEnergyPerUnit  Range // J per unit of |increment| written
 	LambdaOutside       LambdaPolicy
+	// Retention is the time constant τ (s) with which the volatile element
+	// decays by itself; zero when the element is not modelled as a device
+	// (the trained decay factors λ are used). When set, every plastic
+	// synapse decays by its cell's own exp(−Δt/τ_cell).
+	Retention Range
+	// RetentionVariation is the lognormal σ of τ from cell to cell: τ_cell =
+	// τ·exp(σ·N(0,1)), drawn once per cell from the design's seed.
+	RetentionVariation Range
+	// Endurance is the number of write cycles a cell survives (0: not given).
+	Endurance Range
 }
 
 // Design is a hardware design: how a network's synapses, inputs and readout
@@ -153,6 +167,12 @@ type Design struct {
 	Input      Input
 	Readout    Readout
 	Plasticity Plasticity
+
+	// Array is how synaptic arrays are split over crossbar tiles (or, for a
+	// digital chip, cores); the zero Array means one untiled array each.
+	Array Array
+	// Area holds the silicon area of each component (zero: not given).
+	Area Footprint
 
 	StaticPower Range // W, charged over simulated time
 	StepPeriod  Range // s, the duration of one network step
@@ -185,6 +205,7 @@ const (
 	kindNumber // dimensionless, may be a range
 	kindLevels
 	kindSeed
+	kindCount // a whole number of things (tiles, bits); 0 = absent
 )
 
 // leaf is one key of the design schema.
@@ -198,6 +219,12 @@ type leaf struct {
 	doc  string
 	rng  func(d *Design) *Range // for kindQuantity and kindNumber
 	role Role
+	// absent marks an optional figure that is left out of a design when
+	// zero (its zero value means "not modelled"): it needs no source then,
+	// is not written, and does not enter SimulationKey.
+	absent bool
+	cnt    func(d *Design) *int // for kindCount
+	max    int                  // for kindCount: the largest value
 }
 
 // all3 is the same use under every mapping.
@@ -229,6 +256,9 @@ var schema = []leaf{
 	{key: "synapse.synop_energy", role: Price, kind: kindQuantity, dim: Energy,
 		use: [3]use{forbidden, forbidden, required}, doc: "energy per synaptic operation",
 		rng: func(d *Design) *Range { return &d.Synapse.SynopEnergy }},
+	{key: "synapse.t_synop", role: Price, kind: kindQuantity, dim: Time, absent: true,
+		use: [3]use{forbidden, forbidden, optional}, doc: "time of one synaptic operation",
+		rng: func(d *Design) *Range { return &d.Synapse.TSynop }},
 
 	{key: "input.encoding", role: Price, kind: kindChoice, use: [3]use{required, required, forbidden},
 		doc: "amplitude or pulse-width"},
@@ -244,6 +274,8 @@ var schema = []leaf{
 		doc: "energy per postsynaptic row read", rng: func(d *Design) *Range { return &d.Readout.ADCEnergy }},
 	{key: "readout.neuron_energy", role: Price, kind: kindQuantity, dim: Energy, use: all3(required),
 		doc: "energy per activation evaluated", rng: func(d *Design) *Range { return &d.Readout.NeuronEnergy }},
+	{key: "readout.t_neuron", role: Price, kind: kindQuantity, dim: Time, use: all3(optional), absent: true,
+		doc: "time to evaluate the activations of one read", rng: func(d *Design) *Range { return &d.Readout.TNeuron }},
 
 	{key: "plasticity.element", role: Price, kind: kindChoice, use: all3(required), doc: "volatile or rewrite"},
 	{key: "plasticity.write_energy_per_event", role: Price, kind: kindQuantity, dim: Energy, use: all3(required),
@@ -254,6 +286,53 @@ var schema = []leaf{
 		rng: func(d *Design) *Range { return &d.Plasticity.WriteEnergyPerUnit }},
 	{key: "plasticity.lambda_outside", role: Device, kind: kindChoice, use: all3(optional),
 		doc: "per-step, clamp or refuse for trained λ outside [0, 1]"},
+	{key: "plasticity.retention", role: Device, kind: kindQuantity, dim: Time, use: all3(optional), absent: true,
+		doc: "retention time constant τ of the volatile element",
+		rng: func(d *Design) *Range { return &d.Plasticity.Retention }},
+	{key: "plasticity.retention_variation", role: Device, kind: kindNumber, use: all3(optional), absent: true,
+		doc: "lognormal σ of the retention τ from cell to cell",
+		rng: func(d *Design) *Range { return &d.Plasticity.RetentionVariation }},
+	{key: "plasticity.endurance", role: Price, kind: kindNumber, use: all3(optional), absent: true,
+		doc: "write cycles a plastic cell survives",
+		rng: func(d *Design) *Range { return &d.Plasticity.Endurance }},
+
+	{key: "array.rows", role: Device, kind: kindCount, use: all3(optional), absent: true, max: MaxTile,
+		doc: "crossbar rows per tile (inputs × cells per synapse); cores: inputs per core",
+		cnt: func(d *Design) *int { return &d.Array.Rows }},
+	{key: "array.cols", role: Device, kind: kindCount, use: all3(optional), absent: true, max: MaxTile,
+		doc: "crossbar columns per tile (postsynaptic outputs); cores: neurons per core",
+		cnt: func(d *Design) *int { return &d.Array.Cols }},
+	{key: "array.cols_per_adc", role: Price, kind: kindCount, use: [3]use{optional, optional, forbidden}, absent: true,
+		max: MaxTile, doc: "columns that share one ADC", cnt: func(d *Design) *int { return &d.Array.ColsPerADC }},
+	{key: "array.adc_bits", role: Device, kind: kindCount, use: [3]use{optional, optional, forbidden}, absent: true,
+		max: MaxADCBits, doc: "ADC resolution that quantises each column partial sum",
+		cnt: func(d *Design) *int { return &d.Array.ADCBits }},
+	{key: "array.adc_fom", role: Price, kind: kindQuantity, dim: Energy, use: [3]use{optional, optional, forbidden},
+		absent: true, doc: "Walden figure of merit per conversion step (adc energy = fom·2^adc_bits)",
+		rng: func(d *Design) *Range { return &d.Array.ADCFOM }},
+	{key: "array.t_conversion", role: Price, kind: kindQuantity, dim: Time, use: [3]use{optional, optional, forbidden},
+		absent: true, doc: "time of one ADC conversion", rng: func(d *Design) *Range { return &d.Array.TConversion }},
+	{key: "array.add_energy", role: Price, kind: kindQuantity, dim: Energy, use: all3(optional), absent: true,
+		doc: "energy of one digital add of partial sums", rng: func(d *Design) *Range { return &d.Array.AddEnergy }},
+	{key: "array.t_add", role: Price, kind: kindQuantity, dim: Time, use: all3(optional), absent: true,
+		doc: "time of one level of the partial-sum adder tree", rng: func(d *Design) *Range { return &d.Array.TAdd }},
+
+	{key: "area.feature_size", role: Price, kind: kindQuantity, dim: Length, use: [3]use{optional, optional, forbidden},
+		absent: true, doc: "feature size F of the cell area", rng: func(d *Design) *Range { return &d.Area.FeatureSize }},
+	{key: "area.cell_f2", role: Price, kind: kindNumber, use: [3]use{optional, optional, forbidden}, absent: true,
+		doc: "cell area in F²", rng: func(d *Design) *Range { return &d.Area.CellF2 }},
+	{key: "area.cell", role: Price, kind: kindQuantity, dim: Area, use: [3]use{optional, optional, forbidden}, absent: true,
+		doc: "area of one crossbar cell", rng: func(d *Design) *Range { return &d.Area.Cell }},
+	{key: "area.adc", role: Price, kind: kindQuantity, dim: Area, use: [3]use{optional, optional, forbidden}, absent: true,
+		doc: "area of one ADC", rng: func(d *Design) *Range { return &d.Area.ADC }},
+	{key: "area.dac", role: Price, kind: kindQuantity, dim: Area, use: [3]use{optional, optional, forbidden}, absent: true,
+		doc: "area of one row driver (DAC)", rng: func(d *Design) *Range { return &d.Area.DAC }},
+	{key: "area.neuron", role: Price, kind: kindQuantity, dim: Area, use: all3(optional), absent: true,
+		doc: "area of one activation circuit", rng: func(d *Design) *Range { return &d.Area.Neuron }},
+	{key: "area.adder", role: Price, kind: kindQuantity, dim: Area, use: all3(optional), absent: true,
+		doc: "area of one partial-sum adder", rng: func(d *Design) *Range { return &d.Area.Adder }},
+	{key: "area.tile", role: Price, kind: kindQuantity, dim: Area, use: all3(optional), absent: true,
+		doc: "area per tile (or core) beyond the listed components", rng: func(d *Design) *Range { return &d.Area.Tile }},
 
 	{key: "static_power", role: Price, kind: kindQuantity, dim: Power, use: all3(required),
 		doc: "static power over simulated time", rng: func(d *Design) *Range { return &d.StaticPower }},
@@ -273,10 +352,15 @@ const (
 	// Price figures turn counts into joules: every per-event energy, the
 	// read voltage and time, static power, the input encoding and the
 	// plasticity element (whose write counts are kept for both kinds).
+	// The chip-budget figures that are derived from counts without a new
+	// run — times, areas, columns per ADC, the ADC figure of merit,
+	// endurance — are Price figures too.
 	Price
 	// Device figures change the computation: the mapping and conductance
-	// window, levels, variation, read noise, the seed of their draws, and
-	// the policy for λ outside [0, 1].
+	// window, levels, variation, read noise, the seed of their draws, the
+	// policy for λ outside [0, 1], the tile size (which sets how many
+	// conversions and adds are counted), ADC bits, and the retention of the
+	// volatile element.
 	Device
 	// Timing is step_period: a price for dense (clocked) inputs, where it
 	// only converts steps into static time, and a device figure for event
@@ -307,8 +391,12 @@ func Keys() []string {
 	return keys
 }
 
-// sections are the top-level keys that hold mappings of their own, in order.
-var sections = []string{"synapse", "input", "readout", "plasticity"}
+// sections are the top-level keys that hold mappings of their own and that
+// every design has, in order; optionalSections may be left out.
+var (
+	sections         = []string{"synapse", "input", "readout", "plasticity"}
+	optionalSections = []string{"array", "area"}
+)
 
 // sourcesKey is the top-level mapping of figure sources.
 const sourcesKey = "sources"
@@ -334,7 +422,22 @@ func KeyDim(key string) (dim Dim, ok bool) {
 
 // figure reports whether a leaf is a numeric figure that needs a source.
 func (l *leaf) figure() bool {
-	return l.kind == kindQuantity || l.kind == kindNumber || l.kind == kindLevels
+	return l.kind == kindQuantity || l.kind == kindNumber || l.kind == kindLevels || l.kind == kindCount
+}
+
+// present reports whether an optional figure is part of d (nonzero), and
+// readout.adc_energy whether it is given rather than derived from
+// array.adc_fom. Every other key is always present.
+func (l *leaf) present(d *Design) bool {
+	switch {
+	case l.key == "readout.adc_energy":
+		return d.Readout.ADCEnergy != Range{} || d.Array.ADCFOM == Range{}
+	case !l.absent:
+		return true
+	case l.cnt != nil:
+		return *l.cnt(d) != 0
+	}
+	return *l.rng(d) != Range{}
 }
 
 // applies reports whether the leaf may appear in a design with mapping m.
@@ -345,7 +448,7 @@ func (l *leaf) applies(m Mapping) bool { return int(m) < 3 && l.use[m] != forbid
 func (d *Design) Figures() []string {
 	var keys []string
 	for i := range schema {
-		if l := &schema[i]; l.figure() && l.applies(d.Synapse.Mapping) {
+		if l := &schema[i]; l.figure() && l.applies(d.Synapse.Mapping) && l.present(d) {
 			keys = append(keys, l.key)
 		}
 	}
@@ -436,6 +539,9 @@ func (d *Design) Validate() error {
 	}
 	if d.StepPeriod.Lo <= 0 {
 		return e("step_period", "must be positive, found %s", formatRange(d.StepPeriod, Time))
+	}
+	if err := d.checkChip(); err != nil {
+		return err
 	}
 	return d.checkSources()
 }

@@ -205,12 +205,7 @@ func (p *parser) parse(doc *yaml.Node) error {
 }
 
 func isSection(key string) bool {
-	for _, s := range sections {
-		if s == key {
-			return true
-		}
-	}
-	return false
+	return contains(sections, key) || contains(optionalSections, key)
 }
 
 // mapping walks a mapping node, rejecting anchors, aliases, non-scalar keys,
@@ -338,6 +333,16 @@ func (p *parser) leaf(l *leaf, v *yaml.Node) error {
 			return p.errorf(v, l.key, "%v", err)
 		}
 		d.Synapse.Levels = n
+	case kindCount:
+		s, err := p.scalar(v, l.key, fmt.Sprintf("a whole number from 0 to %d", l.max))
+		if err != nil {
+			return err
+		}
+		n, err := parseCount(s, l.max)
+		if err != nil {
+			return p.errorf(v, l.key, "%v", err)
+		}
+		*l.cnt(d) = n
 	case kindSeed:
 		s, err := p.scalar(v, l.key, "a whole number from 0 to 2^64−1")
 		if err != nil {
@@ -377,6 +382,19 @@ func parseLevels(s string) (int, error) {
 	}
 	if n < 0 || n == 1 || n > MaxLevels {
 		return 0, errors.New(levelsProblem(n))
+	}
+	return int(n), nil
+}
+
+// parseCount reads a whole number from 0 to max.
+func parseCount(s string, max int) (int, error) {
+	t := strings.TrimSpace(s)
+	if num, rest := splitNumber(t); num != t || rest != "" || strings.ContainsAny(t, ".eE+") {
+		return 0, fmt.Errorf("%q is not a plain whole number; want 0 to %d", s, max)
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > int64(max) {
+		return 0, fmt.Errorf("%q is outside 0 … %d", s, max)
 	}
 	return int(n), nil
 }
@@ -584,7 +602,8 @@ func (p *parser) presence() error {
 		l := &schema[i]
 		line, present := p.lines[l.key]
 		switch {
-		case l.use[m] == required && !present && l.key != "name":
+		case l.use[m] == required && !present && l.key != "name" &&
+			!(l.key == "readout.adc_energy" && p.lines["array.adc_fom"] > 0):
 			sec, _, _ := strings.Cut(l.key, ".")
 			return &Error{File: p.file, Line: p.lines[sec], Key: l.key,
 				Msg: fmt.Sprintf("missing; mapping %v needs %s (%s)", m, l.doc, l.wantShort())}

@@ -31,6 +31,8 @@ const (
 	Energy                   // J
 	Power                    // W
 	Resistance               // Ω; only ever converted to a conductance
+	Length                   // m (feature size)
+	Area                     // m² (written m2 or m², the prefix applying to the metre: 1um2 = 1e-12 m²)
 )
 
 var dimNames = [...]string{
@@ -41,16 +43,20 @@ var dimNames = [...]string{
 	Energy:        "an energy (J)",
 	Power:         "a power (W)",
 	Resistance:    "a resistance (Ω)",
+	Length:        "a length (m)",
+	Area:          "an area (m2)",
 }
 
 // dimNouns name a dimension without its unit, for "is a voltage, want …".
 var dimNouns = [...]string{
 	Dimensionless: "a plain number", Conductance: "a conductance", Voltage: "a voltage",
 	Time: "a time", Energy: "an energy", Power: "a power", Resistance: "a resistance",
+	Length: "a length", Area: "an area",
 }
 
 var dimSymbols = [...]string{
 	Conductance: "S", Voltage: "V", Time: "s", Energy: "J", Power: "W", Resistance: "Ω",
+	Length: "m", Area: "m2",
 }
 
 // String names the dimension with its SI unit, as errors show it.
@@ -73,6 +79,7 @@ func (d Dim) Symbol() string {
 var units = map[string]Dim{
 	"S": Conductance, "V": Voltage, "s": Time, "J": Energy, "W": Power,
 	"\u03a9": Resistance, "\u2126": Resistance, "Ohm": Resistance, "ohm": Resistance, // Greek capital omega, ohm sign
+	"m": Length, "m2": Area, "m\u00b2": Area, // metre; square metre (the prefix is squared with it)
 }
 
 // prefixes maps each accepted SI prefix to its power of ten. Both the micro
@@ -113,6 +120,9 @@ func parseQuantity(s string) (quantity, error) {
 	sym, exp, ok := splitUnit(rest)
 	if !ok {
 		return quantity{}, fmt.Errorf("%q has unknown unit %q", s, rest)
+	}
+	if units[sym] == Area {
+		exp *= 2 // 1 µm² = (1e-6 m)²
 	}
 	v, err := parseScaled(num, exp)
 	if err != nil {
@@ -238,7 +248,48 @@ var engPrefixes = [...]string{"f", "p", "n", "u", "m", "", "k", "M", "G"}
 // round-trips v is written with its decimal point moved, never rescaled in
 // floating point.
 func formatQuantity(v float64, dim Dim) string {
+	if dim == Area {
+		return formatArea(v)
+	}
 	return formatScaled(v) + dim.Symbol()
+}
+
+// formatArea writes an area in µm² (below 1 mm²) or mm², moving the decimal
+// point of the shortest decimal that round-trips v, so that parseQuantity
+// reads back the same float64.
+func formatArea(v float64) string {
+	if v == 0 {
+		return "0m2"
+	}
+	exp, unit := -12, "um2"
+	if math.Abs(v) >= 1e-6 {
+		exp, unit = -6, "mm2"
+	}
+	if math.Abs(v) >= 1e6 || math.Abs(v) < 1e-27 {
+		return strconv.FormatFloat(v, 'e', -1, 64) + "m2"
+	}
+	return shiftDecimal(v, exp) + unit
+}
+
+// shiftDecimal writes v/10^exp exactly, by moving the decimal point of v's
+// shortest round-trip decimal.
+func shiftDecimal(v float64, exp int) string {
+	s := strconv.FormatFloat(v, 'e', -1, 64)
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	i := strings.IndexByte(s, 'e')
+	digits := strings.Replace(s[:i], ".", "", 1)
+	e, _ := strconv.Atoi(s[i+1:])
+	point := e - exp + 1 // digits before the decimal point
+	switch {
+	case point <= 0:
+		return sign + "0." + strings.Repeat("0", -point) + digits
+	case point >= len(digits):
+		return sign + digits + strings.Repeat("0", point-len(digits))
+	}
+	return sign + digits[:point] + "." + digits[point:]
 }
 
 // formatScaled formats v with an engineering prefix (for a unit to follow).
@@ -295,4 +346,31 @@ func formatRange(r Range, dim Dim) string {
 		return f(r.Lo)
 	}
 	return "[" + f(r.Lo) + ", " + f(r.Hi) + "]"
+}
+
+// ParseQuantity reads one value as a design file writes it ("1mW", "40nm",
+// "0.5um2"), checks that it is a finite, non-negative quantity of dimension
+// dim (a plain number for Dimensionless) and returns it in SI. For flags.
+func ParseQuantity(s string, dim Dim) (float64, error) {
+	var v float64
+	if dim == Dimensionless {
+		f, err := parseNumber(s)
+		if err != nil {
+			return 0, err
+		}
+		v = f
+	} else {
+		q, err := parseQuantity(s)
+		if err != nil {
+			return 0, fmt.Errorf("%v; want %s", err, dim)
+		}
+		if q.dim != dim {
+			return 0, fmt.Errorf("%q is %s, want %s", s, dimNouns[q.dim], dim)
+		}
+		v = q.v
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("%q is negative", s)
+	}
+	return v, nil
 }

@@ -68,13 +68,15 @@ func (d *Design) node() (*yaml.Node, error) {
 			continue
 		}
 		s, k, nested := strings.Cut(l.key, ".")
+		v := d.value(l)
 		if !nested {
 			k, sec, secName = s, nil, ""
-		} else if s != secName {
+		} else if s != secName && v != nil {
+			// A section is written with its first key that has a value, so
+			// an optional section with none is left out.
 			sec, secName = &yaml.Node{Kind: yaml.MappingNode}, s
 			root.Content = append(root.Content, scalarNode(s), sec)
 		}
-		v := d.value(l)
 		if v == nil {
 			if l.key == "synapse.g_max" {
 				pendingHead = "g_max omitted: the conductance window is unbounded"
@@ -129,6 +131,14 @@ func (d *Design) value(l *leaf) *yaml.Node {
 		return scalarNode(d.Plasticity.LambdaOutside.String())
 	case "seed":
 		return plainNode(strconv.FormatUint(d.Seed, 10))
+	}
+	if !l.present(d) {
+		return nil
+	}
+	if l.kind == kindCount {
+		return plainNode(strconv.Itoa(*l.cnt(d)))
+	}
+	switch l.key {
 	case "synapse.g_per_unit":
 		if s.GPerUnitAuto {
 			return scalarNode("auto")
@@ -214,8 +224,11 @@ func SimulationKey(d *Design, timed bool) string {
 	h := sha256.New()
 	for i := range schema {
 		l := &schema[i]
-		if !(l.role == Device || (l.role == Timing && timed)) {
+		if !(l.role == Device || (l.role == Timing && (timed || d.Plasticity.Retention != Range{}))) {
 			continue
+		}
+		if l.absent && !l.present(d) {
+			continue // an optional figure left out: designs from before it hash alike
 		}
 		fmt.Fprintf(h, "%s=", l.key)
 		switch v := d.value(l); {
