@@ -10,8 +10,14 @@ import "math"
 // counts and z sums always; the others only when asked, since each costs a
 // pass over the synapses.
 type ArrayCounts struct {
-	Reads  int64 // read passes with at least one nonzero presynaptic value
-	Rows   int64 // postsynaptic rows read (one ADC conversion each)
+	Reads int64 // read passes with at least one nonzero presynaptic value
+	// Rows counts the ADC conversions: postsynaptic rows read, times, on a
+	// tiled chip, the row tiles of the read with a nonzero input (each
+	// converts its own partial sum).
+	Rows int64
+	// Adds counts the digital adds of partial sums from row tiles: one
+	// fewer than the active row tiles, per row read (0 untiled).
+	Adds   int64
 	Drives int64 // nonzero presynaptic values driven (one DAC conversion each)
 	SynOps int64 // synapses read with a nonzero presynaptic value
 
@@ -42,12 +48,18 @@ type ArrayCounts struct {
 	// Peak is the largest |efficacy| read (Meter.Peak); counts merge it by
 	// maximum, not sum.
 	Peak float64
+
+	// CellWrites counts, per plastic synapse (in the order of its
+	// short-term state), the writes of a volatile element (Meter.Cells; nil
+	// otherwise): what wears each cell out.
+	CellWrites []int64
 }
 
 // Add adds o to c (Peak: the larger).
 func (c *ArrayCounts) Add(o *ArrayCounts) {
 	c.Reads += o.Reads
 	c.Rows += o.Rows
+	c.Adds += o.Adds
 	c.Drives += o.Drives
 	c.SynOps += o.SynOps
 	c.Z2 += o.Z2
@@ -61,13 +73,21 @@ func (c *ArrayCounts) Add(o *ArrayCounts) {
 	c.WriteUnits += o.WriteUnits
 	c.RewriteUnits += o.RewriteUnits
 	c.Peak = math.Max(c.Peak, o.Peak)
+	if o.CellWrites != nil {
+		if c.CellWrites == nil {
+			c.CellWrites = make([]int64, len(o.CellWrites))
+		}
+		for i, n := range o.CellWrites {
+			c.CellWrites[i] += n
+		}
+	}
 }
 
-// Write counts one plastic synapse's write in one step, by the single rule
-// both kinds of element follow: inc is its Hebbian increment, now its new
-// value, and passive whether its decay factor λ lies in [0, 1] (so that a
-// volatile element can realise its decay by itself).
-func (c *ArrayCounts) Write(inc, now float64, passive bool) {
+// Write counts the write of plastic synapse i in one step, by the single
+// rule both kinds of element follow: inc is its Hebbian increment, now its
+// new value, and passive whether its decay factor λ lies in [0, 1] (so that
+// a volatile element can realise its decay by itself).
+func (c *ArrayCounts) Write(i int, inc, now float64, passive bool) {
 	c.Rewrites++
 	c.RewriteUnits += math.Abs(now)
 	switch {
@@ -77,6 +97,11 @@ func (c *ArrayCounts) Write(inc, now float64, passive bool) {
 	case inc != 0:
 		c.Writes++
 		c.WriteUnits += math.Abs(inc)
+	default:
+		return
+	}
+	if c.CellWrites != nil {
+		c.CellWrites[i]++
 	}
 }
 
@@ -99,9 +124,13 @@ type Counts struct {
 // NewCounts returns zero counts over arrays synaptic arrays.
 func NewCounts(arrays int) Counts { return Counts{Arrays: make([]ArrayCounts, arrays)} }
 
-// Reset zeroes c, keeping its arrays.
+// Reset zeroes c, keeping its arrays (and their per-cell counts).
 func (c *Counts) Reset() {
-	clear(c.Arrays)
+	for i := range c.Arrays {
+		cw := c.Arrays[i].CellWrites
+		clear(cw)
+		c.Arrays[i] = ArrayCounts{CellWrites: cw}
+	}
 	c.Neurons, c.Steps, c.Seconds, c.Periods = 0, 0, 0, 0
 }
 
@@ -123,6 +152,11 @@ func (c *Counts) Add(o *Counts) {
 func (c *Counts) Clone() Counts {
 	d := *c
 	d.Arrays = append([]ArrayCounts(nil), c.Arrays...)
+	for i := range d.Arrays {
+		if cw := d.Arrays[i].CellWrites; cw != nil {
+			d.Arrays[i].CellWrites = append([]int64(nil), cw...)
+		}
+	}
 	return d
 }
 
@@ -142,9 +176,10 @@ type Meter struct {
 	Abs    bool // PaperAbs, for pulse-width reads
 	Writes bool // the write counts of the short-term state
 	Peak   bool // the largest |efficacy| read per array (calibration)
+	Cells  bool // the writes of every plastic cell (endurance)
 }
 
 // Or is the meter that fills what either m or o fills.
 func (m Meter) Or(o Meter) Meter {
-	return Meter{Abs: m.Abs || o.Abs, Writes: m.Writes || o.Writes, Peak: m.Peak || o.Peak}
+	return Meter{Abs: m.Abs || o.Abs, Writes: m.Writes || o.Writes, Peak: m.Peak || o.Peak, Cells: m.Cells || o.Cells}
 }

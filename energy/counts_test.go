@@ -1,6 +1,7 @@
 package energy
 
 import (
+	"reflect"
 	"testing"
 
 	"gonum.org/v1/gonum/unit"
@@ -9,10 +10,15 @@ import (
 // The one write rule: a volatile element writes nonzero Hebbian increments
 // (or the new value where λ ∉ [0, 1]); a non-volatile one every value.
 func TestWrite(t *testing.T) {
-	var c ArrayCounts
-	c.Write(0.5, 2, true)      // increment 0.5: written by both
-	c.Write(0, -3, true)       // no increment: only rewritten
-	c.Write(0.1, -0.25, false) // λ outside [0, 1]: the new value, by both
+	c := ArrayCounts{CellWrites: make([]int64, 3)}
+	c.Write(0, 0.5, 2, true)      // increment 0.5: written by both
+	c.Write(1, 0, -3, true)       // no increment: only rewritten
+	c.Write(2, 0.1, -0.25, false) // λ outside [0, 1]: the new value, by both
+	c.Write(0, 0.5, 2, true)      // cell 0 again
+	if got := c.CellWrites; got[0] != 2 || got[1] != 0 || got[2] != 1 {
+		t.Errorf("per-cell writes %v, want [2 0 1]: cell 1 had no increment", got)
+	}
+	c.Writes, c.WriteUnits, c.Rewrites, c.RewriteUnits = c.Writes-1, c.WriteUnits-0.5, c.Rewrites-1, c.RewriteUnits-2
 	if c.Writes != 2 || c.WriteUnits != 0.5+0.25 {
 		t.Errorf("volatile: %d writes, %v units; want 2, 0.75", c.Writes, c.WriteUnits)
 	}
@@ -26,7 +32,7 @@ func TestCountsAdd(t *testing.T) {
 	b := Counts{Arrays: []ArrayCounts{{Reads: 2, Rows: 1, Z2: 0.25, Peak: 1, Writes: 5}}, Neurons: 1, Steps: 1, Periods: 1}
 	s := Sum([]Counts{a, b})
 	want := Counts{Arrays: []ArrayCounts{{Reads: 3, Rows: 3, Z2: 0.75, Peak: 3, Writes: 5}}, Neurons: 5, Steps: 2, Seconds: 1e-3, Periods: 1}
-	if s.Arrays[0] != want.Arrays[0] || s.Neurons != want.Neurons || s.Steps != 2 || s.Seconds != 1e-3 || s.Periods != 1 {
+	if !reflect.DeepEqual(s.Arrays[0], want.Arrays[0]) || s.Neurons != want.Neurons || s.Steps != 2 || s.Seconds != 1e-3 || s.Periods != 1 {
 		t.Errorf("Sum = %+v, want %+v", s, want)
 	}
 	c := a.Clone()
@@ -35,7 +41,7 @@ func TestCountsAdd(t *testing.T) {
 		t.Error("Clone shares arrays")
 	}
 	c.Reset()
-	if c.Arrays[0] != (ArrayCounts{}) || c.Neurons != 0 || len(c.Arrays) != 1 {
+	if !reflect.DeepEqual(c.Arrays[0], ArrayCounts{}) || c.Neurons != 0 || len(c.Arrays) != 1 {
 		t.Errorf("Reset = %+v", c)
 	}
 	if m := (Meter{Abs: true}).Or(Meter{Writes: true}); m != (Meter{Abs: true, Writes: true}) {

@@ -47,10 +47,11 @@ const (
 	ADC                          // converting a postsynaptic row current
 	Neuron                       // evaluating an activation
 	Static                       // static power × simulated time
+	DigitalAdd                   // adding the partial sums of a tiled array
 	NumCategories
 )
 
-var categoryNames = [NumCategories]string{"synapse_read", "synapse_write", "dac", "adc", "neuron", "static"}
+var categoryNames = [NumCategories]string{"synapse_read", "synapse_write", "dac", "adc", "neuron", "static", "digital_add"}
 
 func (c Category) String() string {
 	if c < NumCategories {

@@ -48,6 +48,9 @@ type Options struct {
 	// worker gets its own. A device with random draws also implements
 	// Seeder.
 	Device func() synapse.Device
+	// Tiling splits reads over crossbar tiles: presynaptic inputs per row
+	// tile, per array (synapse.Runner.SetTiling); nil for untiled arrays.
+	Tiling []int
 	// KeepSteps keeps each step's counts (Result.StepCounts, with Meter)
 	// and timing (Result.Ticks, Deltas, Active): what a per-step trace
 	// needs, and nothing else does.
@@ -284,6 +287,9 @@ func newWorker(net *synapse.Network, width int, opt Options) *worker {
 	w := &worker{r: net.NewRunner(), x: make([]float64, width)}
 	if opt.Meter != nil {
 		w.r.Meter(*opt.Meter)
+	}
+	if opt.Tiling != nil {
+		w.r.SetTiling(opt.Tiling)
 	}
 	if opt.Device != nil {
 		if dev := opt.Device(); dev != nil {

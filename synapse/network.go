@@ -140,6 +140,13 @@ func (r *Runner) StepFor(x []float64, delta float64) energy.Paper {
 // counts, z sums and paper energy of every array, and what m asks beyond.
 func (r *Runner) Meter(m energy.Meter) {
 	r.probe.c, r.probe.meter = &r.counts, m
+	for a, info := range r.net.Cell.Arrays() {
+		if m.Cells && m.Writes && info.Plastic > 0 {
+			r.counts.Arrays[a].CellWrites = make([]int64, info.Plastic)
+		} else {
+			r.counts.Arrays[a].CellWrites = nil
+		}
+	}
 }
 
 // Counts is what the last step did; valid only after Meter. The simulated
@@ -148,7 +155,10 @@ func (r *Runner) Counts() *energy.Counts { return &r.counts }
 
 // SetDevice routes every read of the following steps through dev (nil for
 // the ideal arrays of the paper).
-func (r *Runner) SetDevice(dev Device) { r.probe.dev = dev }
+func (r *Runner) SetDevice(dev Device) {
+	r.probe.dev = dev
+	r.probe.conv, _ = dev.(Converter)
+}
 
 // Logits returns the readout of the current output, hidden2tag.weight·h +
 // hidden2tag.bias. The slice is reused by the next call.

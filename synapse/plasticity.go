@@ -172,7 +172,7 @@ func (p *plasticity) countWrites(m *energy.ArrayCounts, off int, y float64, pre,
 		if p.typ == arch.PromptDecay {
 			inc *= lam[c]
 		}
-		m.Write(inc, row[c], l >= 0 && l <= 1)
+		m.Write(off+c, inc, row[c], l >= 0 && l <= 1)
 	}
 }
 

@@ -58,6 +58,8 @@ type probe struct {
 	dev   Device
 	c     *energy.Counts
 	meter energy.Meter
+	conv  Converter // dev, when it converts partial sums itself (tiles.go)
+	tiles []int     // presynaptic inputs per row tile, per array (nil: untiled)
 }
 
 // read is the one read loop of every synaptic array: for each postsynaptic
@@ -99,15 +101,21 @@ func (p *probe) begin(a int, z []float64, rows int) {
 	}
 	m := &p.c.Arrays[a]
 	m.Reads++
-	m.Rows += int64(rows)
+	if active := p.activeTiles(a, z); active > 1 {
+		m.Rows += int64(rows) * active
+		m.Adds += int64(rows) * (active - 1)
+	} else {
+		m.Rows += int64(rows)
+	}
 	m.Drives += nnz
 	m.SynOps += nnz * int64(rows)
 	m.Z2 += z2 * float64(rows)
 	m.Z1 += z1 * float64(rows)
 }
 
-// row reads one row of efficacies e against z and returns Σ e_f z_f and
-// Σ z_f² |e_f|, metering as asked.
+// row reads one row of efficacies e against z and returns Σ e_f z_f (as
+// the device's converters give it, when they quantise) and Σ z_f² |e_f|,
+// metering as asked.
 func (p *probe) row(a, r int, e, z []float64) (acc, paper float64) {
 	if p.dev != nil {
 		c2, c1 := p.dev.Row(a, r, e, z)
@@ -117,19 +125,23 @@ func (p *probe) row(a, r int, e, z []float64) (acc, paper float64) {
 		}
 	}
 	if p.c == nil || !(p.meter.Abs || p.meter.Peak) {
-		return mac(e, z)
+		acc, paper = mac(e, z)
+	} else {
+		m := &p.c.Arrays[a]
+		var pa, peak float64
+		for c, v := range e {
+			zc := z[c]
+			acc += v * zc
+			paper += zc * zc * math.Abs(v)
+			pa += math.Abs(zc) * math.Abs(v)
+			peak = math.Max(peak, math.Abs(v))
+		}
+		m.PaperAbs += pa
+		m.Peak = math.Max(m.Peak, peak)
 	}
-	m := &p.c.Arrays[a]
-	var pa, peak float64
-	for c, v := range e {
-		zc := z[c]
-		acc += v * zc
-		paper += zc * zc * math.Abs(v)
-		pa += math.Abs(zc) * math.Abs(v)
-		peak = math.Max(peak, math.Abs(v))
+	if p.conv != nil {
+		acc = p.conv.Convert(a, r, e, z)
 	}
-	m.PaperAbs += pa
-	m.Peak = math.Max(m.Peak, peak)
 	return acc, paper
 }
 
@@ -181,6 +193,6 @@ func (p *probe) meterChanges(a int, old, new []float64, passive, lambda func(i i
 	}
 	for i, v := range new {
 		l := lambda(i)
-		m.Write(v-passive(i)*old[i], v, l >= 0 && l <= 1)
+		m.Write(i, v-passive(i)*old[i], v, l >= 0 && l <= 1)
 	}
 }
