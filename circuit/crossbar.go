@@ -18,13 +18,14 @@ type Chip struct {
 	arrays    []synapse.ArrayInfo
 	device    bool
 	variation [][]float64 // per array, per cell: the lognormal device factor
+	tiling    []int       // presynaptic inputs per row tile, per array (nil: untiled)
 }
 
 // NewChip builds the arrays of a network on design d at setting set
 // (GPerUnit must be set for an analog design: one value for every array, or
 // one for all).
 func NewChip(d *design.Design, arrays []synapse.ArrayInfo, set Setting) (*Chip, error) {
-	c := &Chip{d: d, set: set, arrays: arrays}
+	c := &Chip{d: d, set: set, arrays: arrays, tiling: Tiling(d, arrays)}
 	if d.Synapse.Mapping.Analog() {
 		switch len(set.GPerUnit) {
 		case len(arrays):
@@ -71,7 +72,11 @@ func (c *Chip) NewDevice() synapse.Device {
 	if !c.device {
 		return nil
 	}
-	return &Crossbar{c: c, src: rand.NewPCG(0, 0)}
+	x := &Crossbar{c: c, src: rand.NewPCG(0, 0)}
+	if c.d.Array.ADCBits > 0 {
+		return &converting{x}
+	}
+	return x
 }
 
 // Crossbar reads efficacies through the cells of a design: mapped to

@@ -12,13 +12,18 @@ import (
 )
 
 // Meter says which counts pricing under d needs beyond those every run
-// keeps: Σ|z|·|e| when inputs are pulse-width encoded, and the writes of
-// the short-term state when writing it costs anything.
+// keeps: Σ|z|·|e| when inputs are pulse-width encoded, the writes of the
+// short-term state when writing it costs anything or wears cells out
+// (plasticity.endurance), and then each cell's writes.
 func Meter(d *design.Design) energy.Meter {
 	pl := &d.Plasticity
+	endurance := pl.Endurance != (design.Range{})
 	return energy.Meter{
 		Abs:    d.Synapse.Mapping.Analog() && d.Input.Encoding == design.PulseWidth,
-		Writes: pl.WriteEnergyPerEvent.Hi > 0 || pl.WriteEnergyPerUnit.Hi > 0,
+		Writes: pl.WriteEnergyPerEvent.Hi > 0 || pl.WriteEnergyPerUnit.Hi > 0 || endurance,
+		// The writes of each cell, for the lifetime of a volatile element
+		// (a rewrite element writes every cell every step).
+		Cells: endurance && pl.Element == design.Volatile,
 	}
 }
 
@@ -54,7 +59,8 @@ func Price(d *design.Design, set *Setting, c *energy.Counts) energy.Bill {
 		b := &bill[i]
 		b[energy.SynapseRead] = readJoules(d, set, device, i, m)
 		b[energy.DAC] = price(in.DACEnergy, float64(m.Drives))
-		b[energy.ADC] = price(out.ADCEnergy, float64(m.Rows))
+		b[energy.ADC] = price(d.ConversionEnergy(), float64(m.Rows))
+		b[energy.DigitalAdd] = price(d.Array.AddEnergy, float64(m.Adds))
 		writes, units := m.Writes, m.WriteUnits
 		if pl.Element == design.Rewrite {
 			writes, units = m.Rewrites, m.RewriteUnits

@@ -17,11 +17,17 @@ type Setting struct {
 	Variation  float64
 	ReadNoise  float64
 	StepPeriod float64 // s
+	// Retention and RetentionVariation are the volatile element's τ (s)
+	// and its lognormal σ from cell to cell; Retention 0 when the element
+	// is not modelled as a device.
+	Retention, RetentionVariation float64
 }
 
 // Settings lists the corners of d's device figures: every combination of the
 // low and high ends of g_per_unit (when explicit), g_min, g_max, variation,
-// read_noise and, when timing changes the model (event streams), step_period.
+// read_noise, the retention τ of the volatile element and its variation,
+// and, when timing changes the model (event streams, or a device retention,
+// whose decay per step is exp(−step_period/τ)), step_period.
 // A design without ranges has one setting. GPerUnit is left nil when it is
 // auto (see Calibrate).
 func Settings(d *design.Design, timed bool) []Setting {
@@ -39,7 +45,13 @@ func Settings(d *design.Design, timed bool) []Setting {
 	if !s.GPerUnitAuto {
 		axes = append(axes, axis{s.GPerUnit, func(c *Setting, v float64) { c.GPerUnit = []float64{v} }})
 	}
-	if timed {
+	pl := &d.Plasticity
+	axes = append(axes,
+		axis{pl.Retention, func(c *Setting, v float64) { c.Retention = v }},
+		axis{pl.RetentionVariation, func(c *Setting, v float64) { c.RetentionVariation = v }})
+	if timed || pl.Retention != (design.Range{}) {
+		// With a device retention, the decay per step exp(−step/τ) depends
+		// on the step period even for clocked inputs.
 		axes = append(axes, axis{d.StepPeriod, func(c *Setting, v float64) { c.StepPeriod = v }})
 	}
 	out := []Setting{{StepPeriod: d.StepPeriod.Lo}}
@@ -95,5 +107,6 @@ func NeedsDevice(d *design.Design, c *Setting) bool {
 	if !s.Mapping.Analog() {
 		return false
 	}
-	return s.Levels > 0 || c.Variation > 0 || c.ReadNoise > 0 || (!s.GPerUnitAuto && !math.IsInf(c.GMax, 1))
+	return s.Levels > 0 || c.Variation > 0 || c.ReadNoise > 0 || (!s.GPerUnitAuto && !math.IsInf(c.GMax, 1)) ||
+		d.Array.ADCBits > 0
 }

@@ -62,6 +62,8 @@ type EnergyJSON struct {
 	GPerUnit     map[string]Value            `json:"g_per_unit_S,omitempty"`
 	Accuracy     *Value                      `json:"accuracy,omitempty"`
 	Correct      *int                        `json:"correct,omitempty"`
+	// The chip budget's keys, when computed (export/budget.go).
+	*BudgetJSON
 }
 
 func breakdown(b *energy.Breakdown) map[string]Value {

@@ -192,8 +192,17 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 	}
 	meter := circuit.Meter(d).Or(opt.Meter)
 	e.Meter = meter
-	peaks := map[float64][]float64{} // calibration by step period
+	// Calibration depends on timing only through Δ and on the device only
+	// through its decay, so it is kept by step period and retention.
+	type calKey struct{ period, retention, variation float64 }
+	peaks := map[calKey][]float64{}
+	tiling := circuit.Tiling(d, arrays)
 	for _, s := range settings {
+		// With a device retention the network runs with its cells' own decay.
+		run, err := circuit.Retain(net, d, &s)
+		if err != nil {
+			return nil, fmt.Errorf("design %s: checkpoint %s: %w", d.Name, m.Checkpoint, err)
+		}
 		// Event streams need the period in ticks for Δ; a clocked run only
 		// counts steps, whatever their length.
 		period := math.NaN()
@@ -203,15 +212,15 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 			}
 		}
 		so := sim.Options{Workers: opt.Workers, Progress: opt.Progress, Period: period, Clocked: clocked,
-			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps}
+			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps, Tiling: tiling}
 		if d.Synapse.Mapping.Analog() && d.Synapse.GPerUnitAuto {
-			key := s.StepPeriod // the calibration depends on timing only through Δ
-			if clocked {
-				key = 0
+			key := calKey{s.StepPeriod, s.Retention, s.RetentionVariation}
+			if clocked && s.Retention == 0 {
+				key.period = 0
 			}
 			peak, ok := peaks[key]
 			if !ok {
-				if peak, err = calibrate(ctx, net, e.Input, so); err != nil {
+				if peak, err = calibrate(ctx, run, e.Input, so); err != nil {
 					return nil, err
 				}
 				peaks[key] = peak
@@ -223,7 +232,7 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 			return nil, err
 		}
 		so.Device = chip.NewDevice
-		res, err := sim.Run(ctx, net, e.Input, so)
+		res, err := sim.Run(ctx, run, e.Input, so)
 		if err != nil {
 			return nil, fmt.Errorf("design %s: checkpoint %s: %w", d.Name, m.Checkpoint, err)
 		}

@@ -14,6 +14,7 @@ func newEnergy(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		opt                                  report.EnergyOptions
 		format, perStepOut, logits, traceOut string
+		budget                               budgetFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "energy --checkpoint M/model.pth [flags]",
@@ -51,6 +52,10 @@ by default, the built-in Associative Retrieval Task generator.`,
 			if opt.Inputs != "" && opt.Events != "" {
 				return usageError{fmt.Errorf("give --inputs or --events, not both")}
 			}
+			bopt, err := budget.options()
+			if err != nil {
+				return usageError{err}
+			}
 			var outs export.Outputs
 			defer outs.Abort()
 			outs.Protect(opt.Checkpoint, opt.Config, opt.Inputs, opt.Events, opt.Labels, opt.Design,
@@ -61,6 +66,10 @@ by default, the built-in Associative Retrieval Task generator.`,
 			opt.Progress, done = progress(stderr, "sequences", 0)
 			e, err := report.RunEnergy(cmd.Context(), opt)
 			done()
+			if err != nil {
+				return err
+			}
+			b, err := report.NewBudget(e, bopt)
 			if err != nil {
 				return err
 			}
@@ -82,7 +91,7 @@ by default, the built-in Associative Retrieval Task generator.`,
 			if err := outs.Commit(); err != nil {
 				return err
 			}
-			return export.WriteEnergy(stdout, e, f)
+			return export.WriteEnergyBudget(stdout, e, b, f)
 		},
 	}
 	fl := cmd.Flags()
@@ -100,5 +109,6 @@ by default, the built-in Associative Retrieval Task generator.`,
 	fl.StringVar(&traceOut, "trace-out", "", "write one CSV row per network step: time, Δ, active inputs, joules by category, paper energy")
 	fl.StringVar(&format, "format", "table", "report format: table, json or csv")
 	fl.IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs; results do not depend on it)")
+	budget.register(fl)
 	return cmd
 }
