@@ -22,14 +22,21 @@ const (
 	srcKeras     = "nengo/keras-spiking model_energy.py"
 	srcAttwell   = "Attwell & Laughlin, J Cereb Blood Flow Metab 2001"
 
-	assumeStep   = "[assumption] a 1 kHz network step, the rate of DESIGN.md's chip-budget question"
-	assumeStatic = "[assumption] leakage not modelled: PRESETS.md has no static figure for this design"
+	assumeStep = "[assumption] a 1 kHz network step, the rate of DESIGN.md's chip-budget question"
+
+	srcNeuroSimArea = "DNN+NeuroSim V1.4 Param.cpp"
+	srcCiMNeuRRAM   = "CiMLoop wan_nature_2022 macro (variables_free.yaml, arch.yaml)"
+	srcDaviesText   = "Davies et al., IEEE Micro 2018"
+	srcWalden       = "Walden, IEEE JSAC 17(4) 1999: energy per conversion = FOM·2^ENOB"
+	srcWangDiff     = "Wang et al., Nature Materials 16, 101 (2017), Ag:SiOxNy diffusive memristor"
+	srcRicci        = "Ricci et al., Neuromorph. Comput. Eng. 3, 044004 (2023), Ag-based volatile memristor with electrically tunable retention"
+	assumeStatic    = "[assumption] leakage not modelled: PRESETS.md has no static figure for this design"
 )
 
 // Presets returns the built-in designs, in a stable order. Each call builds
 // new values, so callers may change what they get.
 func Presets() []*Design {
-	return []*Design{paper(), rramNeuroSim(), rramNeuRRAM(), pcm(), loihi(), biology()}
+	return []*Design{paper(), rramNeuroSim(), rramNeuRRAM(), pcm(), loihi(), biology(), stpDiffusive()}
 }
 
 // PresetNames lists the names of the built-in designs, in Presets order.
@@ -114,8 +121,10 @@ func rramNeuroSim() *Design {
 			Element:             Rewrite,
 			WriteEnergyPerEvent: Range{Lo: 0.6e-12, Hi: 16.0 / 240e3 * 50e-9},
 		},
+		Array:      neuroSimArray(),
+		Area:       neuroSimArea(),
 		StepPeriod: Point(1e-3),
-		Sources: map[string]string{
+		Sources: withNeuroSimChip(map[string]string{
 			"synapse.mapping": "[assumption] signed weights as a differential pair G+ − G− " +
 				"(NeuroSim V1.4 itself slices weights over 1-bit cells, cellBit = 1)",
 			"synapse.g_per_unit": "[assumption] auto: the largest |efficacy| uses the whole window g_max − g_min",
@@ -141,8 +150,46 @@ func rramNeuroSim() *Design {
 			"plasticity.write_energy_per_unit": "[assumption] one fixed pulse per write, whatever the increment",
 			"static_power":                     assumeStatic,
 			"step_period":                      assumeStep,
-		},
+		}),
 	})
+}
+
+// neuroSimArray is DNN+NeuroSim V1.4's default subarray with ISAAC's
+// converter timing and shift-and-add.
+func neuroSimArray() Array {
+	return Array{
+		Rows: 128, Cols: 128, ColsPerADC: 8,
+		TConversion: Point(1 / 1.2e9),
+		AddEnergy:   Point(0.021e-12), TAdd: Point(1 / 1.2e9),
+	}
+}
+
+// neuroSimArea is the NeuroSim V1.4 1T1R cell at 22 nm with ISAAC's
+// converters and shift-and-add and NeuRRAM's integrator as the neuron.
+func neuroSimArea() Footprint {
+	return Footprint{
+		FeatureSize: Point(40e-9), CellF2: Point(48),
+		ADC: Point(476.91e-12), DAC: Point(0.166015625e-12),
+		Neuron: Point(350e-12), Adder: Point(60e-12),
+	}
+}
+
+// withNeuroSimChip adds the sources of neuroSimArray and neuroSimArea.
+func withNeuroSimChip(m map[string]string) map[string]string {
+	m["array.rows"] = srcNeuroSimArea + " numRowSubArray = 128 (crossbar rows per subarray)"
+	m["array.cols"] = srcNeuroSimArea + " numColSubArray = 128"
+	m["array.cols_per_adc"] = srcNeuroSimArea + " numColMuxed = 8 (columns that share one ADC)"
+	m["array.t_conversion"] = "[derived] 1/1.2 GS/s = 0.833 ns, the ISAAC 8-bit SAR ADC of " + srcISAAC +
+		" (Kull et al., ISSCC 2013); [assumption] the same rate for the 5-bit ADC"
+	m["array.add_energy"] = "shift-and-add 0.021 pJ, " + srcISAAC
+	m["array.t_add"] = "[derived] 1/1.2 GHz = 0.833 ns, the shift-and-add latency of " + srcISAAC
+	m["area.feature_size"] = srcNeuroSimArea + " technode 22: featuresize = wireWidth 40 nm"
+	m["area.cell_f2"] = "[derived] 1T1R cell 4 F × 12 F = 48 F², " + srcNeuroSimArea + " heightInFeatureSize1T1R, widthInFeatureSize1T1R"
+	m["area.adc"] = "5-bit SAR ADC 476.91 µm² at 32 nm (ISAAC ADC scaled), " + srcISAAC + "; [assumption] not scaled to 22 nm"
+	m["area.dac"] = "1-bit DAC 0.166 µm² (170 µm² / 128 / 8), " + srcISAAC
+	m["area.neuron"] = "[assumption] the NeuRRAM analog integrator (350 µm² at 130 nm, " + srcNeuRRAMpy + ") stands in, as for its energy"
+	m["area.adder"] = "shift-and-add 60 µm² at 32 nm, " + srcISAAC
+	return m
 }
 
 // rramNeuRRAM is an RRAM crossbar with the NeuRRAM chip's cell and periphery.
@@ -159,6 +206,16 @@ func rramNeuRRAM() *Design {
 		Readout: Readout{
 			ADCEnergy:    Point(1.5e-12),
 			NeuronEnergy: Point(0.25e-12),
+			TNeuron:      Point(0.27e-6),
+		},
+		Array: Array{
+			Rows: 256, Cols: 256, ColsPerADC: 1,
+			TConversion: Range{Lo: 0.3e-6, Hi: 8 * 0.3e-6},
+			AddEnergy:   Point(0.1e-12),
+		},
+		Area: Footprint{
+			FeatureSize: Point(130e-9), CellF2: Point(125.73964497),
+			ADC: Point(400e-12), Neuron: Point(350e-12), Adder: Point(170e-12),
 		},
 		Plasticity: Plasticity{
 			Element:             Rewrite,
@@ -184,6 +241,19 @@ func rramNeuRRAM() *Design {
 				srcNeuRRAMpy,
 			"readout.neuron_energy": "NeuRRAM analog integrator 0.25 pJ, " + srcNeuRRAMpy +
 				"; [assumption] the integrating neuron evaluates the activation",
+			"readout.t_neuron": srcCiMNeuRRAM + " LATENCY_INTEGRATE = 0.27 µs",
+			"array.rows":       srcCiMNeuRRAM + " ARRAY_ROWS = 256",
+			"array.cols":       srcCiMNeuRRAM + " ARRAY_COLS = 256",
+			"array.cols_per_adc": srcCiMNeuRRAM + ": each column gets one ADC and shift-and-add " +
+				"(the neuron is the column's converter)",
+			"array.t_conversion": "low 0.3 µs: one ADC step, " + srcCiMNeuRRAM + " LATENCY_ADC_STEP; " +
+				"high 2.4 µs [derived]: 8 steps for its 8-bit output, [assumption] one step per bit",
+			"array.add_energy":   "shift-and-add 0.1 pJ at 130 nm, " + srcNeuRRAMpy,
+			"area.feature_size":  "[assumption] F = the 130 nm node of " + srcCiMNeuRRAM + " (TECHNOLOGY: 130)",
+			"area.cell_f2":       "CellArea 125.74 F², " + srcCiMLoop,
+			"area.adc":           "variable-precision ADC 400 µm² at 130 nm, " + srcNeuRRAMpy,
+			"area.neuron":        "analog integrator 350 µm² at 130 nm, " + srcNeuRRAMpy,
+			"area.adder":         "shift-and-add 170 µm² at 130 nm, " + srcNeuRRAMpy,
 			"plasticity.element": "[assumption] RRAM is non-volatile: the decayed state is rewritten every step",
 			"plasticity.write_energy_per_event": "[derived] set pulse 1.75 V × 8.52 µs, V²/R·t: 26.1 pJ at " +
 				"R_off 1 MΩ, 104.4 pJ at R_on 250 kΩ; " + srcCiMLoop,
@@ -263,8 +333,11 @@ func loihi() *Design {
 		Synapse: Synapse{
 			Mapping:     Digital,
 			SynopEnergy: Range{Lo: 23.6e-12, Hi: 27.1e-12},
+			TSynop:      Point(3.5e-9),
 		},
-		Readout: Readout{NeuronEnergy: Point(81e-12)},
+		Readout: Readout{NeuronEnergy: Point(81e-12), TNeuron: Point(8.4e-9)},
+		Array:   Array{Rows: 4096, Cols: 1024},
+		Area:    Footprint{Tile: Point(60e-6 / 128)},
 		Plasticity: Plasticity{
 			Element:             Rewrite,
 			WriteEnergyPerEvent: Point(120e-12),
@@ -276,6 +349,12 @@ func loihi() *Design {
 				"high 27.1 pJ: the figure " + srcKeras + " uses",
 			"input.dac_energy":      "[assumption] inputs arrive as spike events; encoding them is not charged",
 			"readout.neuron_energy": "81 pJ per active neuron update (52 pJ inactive), " + srcDavies + "; also " + srcKeras,
+			"synapse.t_synop":       "time per synaptic spike op (max) 3.5 ns, " + srcDavies,
+			"readout.t_neuron":      "time per neuron update (active) 8.4 ns (5.3 ns inactive), " + srcDavies,
+			"array.rows": "a core's fan-in: at most 4,096 input axons (N_axin), " + srcDaviesText +
+				", p. 89; [assumption] one input per axon",
+			"array.cols": "1,024 neurons (compartments) per core, " + srcDaviesText + ", p. 86",
+			"area.tile":  "[derived] 60 mm² die / 128 neuromorphic cores = 0.469 mm² per core, " + srcDaviesText + ", p. 95 (x86 cores and I/O included)",
 			"plasticity.element": "[assumption] Loihi keeps synaptic state in digital SRAM, which does not decay: " +
 				"every plastic synapse's new value is written each step",
 			"plasticity.write_energy_per_event": "synaptic update (learning) 120 pJ, " + srcDavies,
@@ -284,6 +363,41 @@ func loihi() *Design {
 			"step_period":                       assumeStep,
 		},
 	})
+}
+
+// stpDiffusive is the rram-neurosim crossbar with the short-term state held
+// by a volatile element — a diffusive memristor whose conductance decays by
+// itself in milliseconds — and its ADC priced by a Walden figure of merit.
+func stpDiffusive() *Design {
+	d := rramNeuroSim()
+	d.Name = "stp-diffusive"
+	d.Source = "rram-neurosim's 22 nm crossbar (" + srcNeuroSim + ") with a volatile diffusive-memristor STP element (" +
+		srcWangDiff + "; " + srcRicci + ")"
+	d.Plasticity = Plasticity{
+		Element:             Volatile,
+		WriteEnergyPerEvent: Point(0.6e-12),
+		Retention:           Range{Lo: 1e-3, Hi: 10e-3},
+		RetentionVariation:  Point(0.5),
+		Endurance:           Point(1e6),
+	}
+	d.Readout.ADCEnergy = Range{}
+	d.Array.ADCBits = 8
+	d.Array.ADCFOM = Point(1.67e-12 / 256)
+	src := d.Sources
+	delete(src, "readout.adc_energy")
+	src["plasticity.element"] = "the diffusive memristor's conductance relaxes by itself (Ag diffusion), " + srcWangDiff +
+		": the decay is free and only Hebbian increments are written"
+	src["plasticity.write_energy_per_event"] = "[assumption] one threshold-switching pulse costs as the NVSim RRAM " +
+		"SET pulse (2 V × 10 ns, 0.6 pJ; Accelergy library nvsim_RRAM.cell): PRESETS.md has no diffusive-memristor write energy"
+	src["plasticity.retention"] = "[assumption] τ of 1 … 10 ms, within the millisecond-to-second range that " +
+		srcRicci + " tune by the programming current, and the millisecond relaxation of " + srcWangDiff
+	src["plasticity.retention_variation"] = "[assumption] lognormal σ 0.5 from cell to cell: both sources report broad " +
+		"cycle-to-cycle and device-to-device retention spreads, not this value"
+	src["plasticity.endurance"] = "[assumption] 10⁶ switching cycles; PRESETS.md has no endurance figure for diffusive memristors"
+	src["array.adc_bits"] = "8-bit ADC, as ISAAC's (" + srcISAAC + "): column partial sums are quantised to 256 levels"
+	src["array.adc_fom"] = "[derived] 1.67 pJ / 2^8 = 6.52 fJ per conversion step, the ISAAC 8-bit SAR ADC of " + srcISAAC +
+		" taken at ENOB = 8 [assumption]; " + srcWalden
+	return d
 }
 
 // biology prices a cortical network by its ATP use.

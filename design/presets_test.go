@@ -25,7 +25,7 @@ func TestPresetsValidate(t *testing.T) {
 }
 
 func TestPresetNames(t *testing.T) {
-	want := []string{"paper", "rram-neurosim", "rram-neurram", "pcm", "loihi", "biology"}
+	want := []string{"paper", "rram-neurosim", "rram-neurram", "pcm", "loihi", "biology", "stp-diffusive"}
 	if got := PresetNames(); !slices.Equal(got, want) {
 		t.Errorf("presets %v, want %v in this order", got, want)
 	}
@@ -190,7 +190,7 @@ func TestLookup(t *testing.T) {
 		{arg: "paper", name: "paper"},
 		{arg: "biology", name: "biology"},
 		{arg: file, name: "loihi-like"},
-		{arg: "rram", want: `design rram: no preset of that name and no such file; presets: paper, rram-neurosim, rram-neurram, pcm, loihi, biology`},
+		{arg: "rram", want: `design rram: no preset of that name and no such file; presets: paper, rram-neurosim, rram-neurram, pcm, loihi, biology, stp-diffusive`},
 		{arg: "", want: "no preset of that name"},
 		{arg: filepath.Join(t.TempDir(), "x.yaml"), want: "no such file"},
 		{arg: testutil.Testdata("designs", "bad", "wrong-unit.yaml"), want: `synapse.g_min: "5V" is a voltage`},

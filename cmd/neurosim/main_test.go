@@ -220,7 +220,7 @@ func TestEnergyCSVAndTable(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 129 || !strings.HasPrefix(lines[0], "sequence,label,predicted,steps,paper_energy_step_0,") ||
-		!strings.HasSuffix(lines[0], ",paper_energy_step_8,paper_energy_sequence,synapse_read_J,synapse_write_J,dac_J,adc_J,neuron_J,static_J,total_J") {
+		!strings.HasSuffix(lines[0], ",paper_energy_step_8,paper_energy_sequence,synapse_read_J,synapse_write_J,dac_J,adc_J,neuron_J,static_J,digital_add_J,total_J") {
 		t.Errorf("csv: %d lines, header %q", len(lines), lines[0])
 	}
 	// Sequence 0 is y4t7k0??t, label 33 (reference README).
@@ -230,7 +230,7 @@ func TestEnergyCSVAndTable(t *testing.T) {
 	// With the paper design, each sequence's synapse_read joules equal its
 	// paper energy and the other categories are 0.
 	f := strings.Split(lines[1], ",")
-	if f[13] != f[14] || f[15] != "0" || f[19] != "0" || f[20] != f[13] {
+	if f[13] != f[14] || f[15] != "0" || f[19] != "0" || f[20] != "0" || f[21] != f[13] {
 		t.Errorf("first row %q", lines[1])
 	}
 	code, out, stderr = runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--labels", labels)
@@ -475,13 +475,13 @@ func TestEventsAndTrace(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(string(mustRead(t, trace))), "\n")
-	if lines[0] != "sequence,step,t_s,delta,active_inputs,synapse_read_J,synapse_write_J,dac_J,adc_J,neuron_J,static_J,paper_energy" {
+	if lines[0] != "sequence,step,t_s,delta,active_inputs,synapse_read_J,synapse_write_J,dac_J,adc_J,neuron_J,static_J,digital_add_J,paper_energy" {
 		t.Errorf("trace header %q", lines[0])
 	}
 	for _, l := range lines[1:] {
 		f := strings.Split(l, ",")
 		// paper design: each step's synapse_read joules are its paper energy
-		if f[5] != f[11] || f[6] != "0" {
+		if f[5] != f[12] || f[6] != "0" || f[11] != "0" {
 			t.Fatalf("trace row %q", l)
 		}
 	}
