@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/report"
 )
 
@@ -142,10 +143,10 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 		}
 	}
 	for _, c := range b.AreaBy {
-		rows = append(rows, []string{"area " + c.Name, siRange(c.Area.Lo*1e12, c.Area.Hi*1e12, "µm²"), strconv.Itoa(c.Count) + " instances"})
+		rows = append(rows, []string{"area " + c.Name, areaText(report.Interval(c.Area)), strconv.Itoa(c.Count) + " instances"})
 	}
 	if len(b.AreaBy) > 0 {
-		rows = append(rows, []string{"area, total", siRange(b.Area.Lo*1e12, b.Area.Hi*1e12, "µm²"), ""})
+		rows = append(rows, []string{"area, total", areaText(b.Area), ""})
 	}
 	if l := b.Lifetime; l != nil {
 		rows = append(rows,
@@ -157,6 +158,20 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 			fmt.Sprintf("needed τ = −step_period/ln λ within the retention range; %d with λ outside [0, 1]", s.Outside)})
 	}
 	return table(w, []string{"chip budget", "value", "unit / note"}, rows, 1)
+}
+
+// areaText writes an area in µm² below 0.01 mm², in mm² above.
+func areaText(a report.Interval) string {
+	f := func(v float64) string {
+		if v >= 1e-8 {
+			return num(v*1e6) + " mm²"
+		}
+		return num(v*1e12) + " µm²"
+	}
+	if a.Lo == a.Hi {
+		return f(a.Lo)
+	}
+	return f(a.Lo) + " … " + f(a.Hi)
 }
 
 // duration formats seconds as an interval, "never" when unbounded.
@@ -176,4 +191,27 @@ func duration(v report.Interval) string {
 		return f(v.Lo)
 	}
 	return f(v.Lo) + " … " + f(v.Hi)
+}
+
+// paperNote marks joules of the paper design as the paper's unit.
+func paperNote(e *report.Energy) string {
+	if paperJoules(e) {
+		return "; the paper's unit (1 S, 1 V, 1 s per |w|·z²), not a chip's joules"
+	}
+	return ""
+}
+
+// perStepAndWatts gives a compared model's mean joules per step and its
+// power at one step per step_period (dynamic × rate + static).
+func perStepAndWatts(c *report.Comparison, i int) (string, string) {
+	r := c.Rows[i]
+	steps := float64(max(1, len(r.Result.PerStep)))
+	dyn := r.Joules.Breakdown
+	dyn[energy.Static] = energy.Joules{}
+	perStep := r.Joules.Total.Times(1 / steps)
+	d := c.Design
+	rate := 1 / d.StepPeriod.Lo
+	t := dyn.Total()
+	w := siRange(float64(t.Lo)/steps*rate+d.StaticPower.Lo, float64(t.Hi)/steps*rate+d.StaticPower.Hi, "W")
+	return jRange(perStep), w
 }

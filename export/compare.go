@@ -73,7 +73,8 @@ func WriteComparison(w io.Writer, c *report.Comparison, f Format) error {
 			if m.JRatio.Lo != m.JRatio.Hi {
 				ratio += " … " + strconv.FormatFloat(m.JRatio.Hi, 'f', 3, 64)
 			}
-			rows[i] = append(rows[i], siRange(m.JPerSeq.Lo, m.JPerSeq.Hi, "J"), ratio)
+			st, w := perStepAndWatts(c, i)
+			rows[i] = append(rows[i], st, siRange(m.JPerSeq.Lo, m.JPerSeq.Hi, "J"), w, ratio)
 		}
 	}
 	fmt.Fprintf(w, "%s: %d sequences × %d steps, design %s\n", j.Set, j.Sequences, j.Steps, j.Design)
@@ -83,8 +84,9 @@ func WriteComparison(w io.Writer, c *report.Comparison, f Format) error {
 		"E/step (paper)", "E/sequence (paper)", "× " + j.Baseline}
 	right := []int{2, 3, 4, 5, 6, 7}
 	if !paper {
-		head = append(head, "J/sequence ("+j.Design+")", "× "+j.Baseline+" (J)")
-		right = append(right, 8, 9)
+		head = append(head, "J/step", "J/inference ("+j.Design+")",
+			fmt.Sprintf("W at %s", si(1/c.Design.StepPeriod.Lo, "Hz")), "× "+j.Baseline+" (J)")
+		right = append(right, 8, 9, 10, 11)
 	}
 	return table(w, head, rows, right...)
 }

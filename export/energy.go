@@ -287,8 +287,8 @@ func energyTable(w io.Writer, e *report.Energy) error {
 		[]string{"paper energy, total", numRange(e.Paper, 1), paperUnit},
 		[]string{"paper energy, mean per sequence", numRange(e.PaperPerSequence, 1), paperUnit},
 		[]string{"paper energy, mean per step", numRange(e.PaperPerStep, 1), paperUnit},
-		[]string{"energy, total", jRange(e.Joules.Total), "all sequences"},
-		[]string{"energy, mean per sequence", jRange(e.Joules.MeanPerSequence), ""},
+		[]string{"energy, total", jRange(e.Joules.Total), "all sequences" + paperNote(e)},
+		[]string{"energy, mean per sequence", jRange(e.Joules.MeanPerSequence), "J per inference" + paperNote(e)},
 	)
 	if g := gPerUnit(e); g != nil {
 		for _, loc := range e.Joules.Locations {

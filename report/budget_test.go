@@ -76,7 +76,7 @@ func TestBudgetPower(t *testing.T) {
 // taking two crossbar rows.
 func TestTiles(t *testing.T) {
 	d := preset(t, "rram-neurosim") // 128 × 128, differential: 64 inputs per tile
-	a := circuitArray(200, 300)    // 200 inputs, 300 outputs
+	a := circuitArray(200, 300)     // 200 inputs, 300 outputs
 	if got := circuit.ArrayTiles(d, a); got.RowTiles != 4 || got.ColTiles != 3 || got.Count() != 12 {
 		t.Errorf("differential: %+v, want ⌈200/64⌉ = 4 × ⌈300/128⌉ = 3 = 12", got)
 	}

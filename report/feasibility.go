@@ -259,4 +259,3 @@ func LogSpace(lo, hi float64, n int) []float64 {
 	out[n-1] = hi
 	return out
 }
-

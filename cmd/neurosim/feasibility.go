@@ -16,7 +16,7 @@ import (
 func newFeasibility(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		format, set, png, writes, taus, versus string
-		opt                                     report.FeasibilityOptions
+		opt                                    report.FeasibilityOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "feasibility [--design D] [--set DIR]",
