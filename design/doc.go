@@ -44,6 +44,19 @@
 //     per-step) is the policy for trained decay factors λ outside [0, 1] in
 //     event-driven runs.
 //   - static_power × simulated time; step_period is one network step.
+//   - The chip (all optional; a design without them is what it was before
+//     they existed). array: rows × cols crossbar tiles — presynaptic inputs
+//     on rows (a differential pair takes two), outputs on columns, each
+//     column's partial sum converted by an ADC shared by cols_per_adc
+//     columns and the row tiles' sums added digitally (add_energy, t_add);
+//     adc_bits quantises every partial sum over its full-scale range;
+//     adc_fom prices a conversion as FOM·2^adc_bits (Walden 1999) instead
+//     of readout.adc_energy; t_conversion. For a digital chip a tile is a
+//     core (inputs × neurons). area: cell (or cell_f2·feature_size²), adc,
+//     dac, neuron, adder, tile, in m² (written um2, mm2). readout.t_neuron
+//     and synapse.t_synop (digital) time a step. plasticity.retention (τ),
+//     retention_variation (lognormal σ cell to cell) and endurance (cycles)
+//     make the volatile element a device (Array, Footprint).
 //
 // The "paper" preset (ideal mapping, 1 S per unit, v_read = 1 V, t_read = 1 s,
 // all else free) makes a synapse read cost |w|·z² joules: the paper's number.

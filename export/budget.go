@@ -27,7 +27,7 @@ type BudgetJSON struct {
 	PerStep            Value            `json:"energy_per_step_J"`
 	PerInference       Value            `json:"energy_per_inference_J"`
 	EDP                Value            `json:"energy_delay_product_J_s"`
-	SynopsPerJ         Value            `json:"synops_per_J"`
+	SynopsPerJ         *Value           `json:"synops_per_J"`
 	BatteryLife        *Value           `json:"battery_life_s,omitempty"`
 	Lifetime           *LifetimeJSON    `json:"lifetime_s,omitempty"`
 	STP                *STPJSON         `json:"stp_realisable,omitempty"`
@@ -63,7 +63,7 @@ func NewBudgetJSON(b *report.Budget, tiled bool) *BudgetJSON {
 		MaxStepRate: bounded(b.MaxStepRate),
 		Rate:        b.Rate, RateFrom: b.RateFrom, RateAboveMax: b.RateAboveMax,
 		Power: Value(b.Power), PerStep: joules(b.PerStep), PerInference: joules(b.PerInference),
-		EDP: Value(b.EDP), SynopsPerJ: Value(b.SynopsPerJoule),
+		EDP: Value(b.EDP), SynopsPerJ: bounded(b.SynopsPerJoule),
 	}
 	if tiled {
 		j.Tiles = map[string]int{}

@@ -32,9 +32,9 @@ type FeasibilityJSON struct {
 // FeasibilityVsJSON is STPN against one model: ratio[i][j] at retention i
 // and write energy j.
 type FeasibilityVsJSON struct {
-	Model    string    `json:"model"`
-	Accuracy []Value   `json:"accuracy"`
-	Ratio    [][]Value `json:"energy_ratio"`
+	Model    string     `json:"model"`
+	Accuracy []Value    `json:"accuracy"`
+	Ratio    [][]*Value `json:"energy_ratio"` // null where the model's energy is 0
 }
 
 // WriteFeasibility renders a feasibility map as tables (one per compared
@@ -49,9 +49,9 @@ func WriteFeasibility(w io.Writer, f *report.Feasibility, fm Format) error {
 		x := FeasibilityVsJSON{Model: name}
 		for i := range f.Taus {
 			x.Accuracy = append(x.Accuracy, Value(f.VersusAccuracy[v][i]))
-			row := make([]Value, len(f.Writes))
+			row := make([]*Value, len(f.Writes))
 			for k, r := range f.Ratio[v][i] {
-				row[k] = Value(r)
+				row[k] = bounded(r)
 			}
 			x.Ratio = append(x.Ratio, row)
 		}
@@ -130,7 +130,11 @@ type ratioGrid [][]report.Interval
 func (g ratioGrid) Dims() (c, r int) { return len(g[0]), len(g) }
 func (g ratioGrid) Z(c, r int) float64 {
 	v := g[r][c]
-	return (math.Log10(v.Lo) + math.Log10(v.Hi)) / 2
+	z := (math.Log10(v.Lo) + math.Log10(v.Hi)) / 2
+	if math.IsInf(z, 0) {
+		return math.NaN() // a zero energy on one side: drawn in the NaN colour
+	}
+	return z
 }
 func (g ratioGrid) X(c int) float64 { return float64(c) }
 func (g ratioGrid) Y(r int) float64 { return float64(r) }

@@ -164,6 +164,19 @@ func NewBudget(e *Energy, opt BudgetOptions) (*Budget, error) {
 	}
 	b.Lifetime = lifetime(e, b.Rate)
 	b.STP = realisable(e)
+	for _, q := range []struct {
+		what, unit string
+		v          Interval
+	}{
+		{"latency per step", "s", b.LatencyPerStep}, {"latency per inference", "s", b.LatencyPerSequence},
+		{"area", "m²", b.Area}, {"power", "W", b.Power}, {"energy per inference", "J", Interval{Lo: float64(b.PerInference.Lo), Hi: float64(b.PerInference.Hi)}},
+		{"energy-delay product", "J·s", b.EDP},
+	} {
+		if math.IsInf(q.v.Hi, 0) || math.IsNaN(q.v.Hi) || math.IsNaN(q.v.Lo) {
+			return nil, fmt.Errorf("design %s: the %s overflows float64 (+Inf %s): a design figure is too large for this workload",
+				d.Name, q.what, q.unit)
+		}
+	}
 	return b, nil
 }
 

@@ -30,7 +30,7 @@ func TestExtremeDesignFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	ran, refused := 0, 0
-	for _, preset := range []string{"paper", "rram-neurosim", "pcm", "loihi"} {
+	for _, preset := range []string{"paper", "rram-neurosim", "pcm", "loihi", "stp-diffusive"} {
 		base, err := design.Lookup(preset)
 		if err != nil {
 			t.Fatal(err)
