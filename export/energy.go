@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/npyfile"
@@ -361,10 +362,57 @@ func WritePerStepNPY(w io.Writer, e *report.Energy) error {
 	return npyfile.EncodeFloat64(w, []int{r.N, steps}, data)
 }
 
-// WriteLogitsNPY writes the readout after the last step as float64 [N, classes].
+// WriteLogitsNPY writes the first head's output as float64: for a network
+// read out after its last step (the ART network) the readout [N, classes];
+// for one that reads its heads at every step (an agent) the action logits
+// of every step, [N, T, A] (the run must keep its outputs,
+// report.EvalOptions.Outputs).
 func WriteLogitsNPY(w io.Writer, e *report.Energy) error {
 	r := e.Result
-	return npyfile.EncodeFloat64(w, []int{r.N, r.Classes}, r.Logits)
+	if !e.Net.EveryStep() {
+		return npyfile.EncodeFloat64(w, []int{r.N, r.Classes}, r.Logits)
+	}
+	return writeHeadNPY(w, e, 0, true)
+}
+
+// WriteValueNPY writes the output of the head named "value" at every step
+// as float64 [N, T] (an agent's value estimate).
+func WriteValueNPY(w io.Writer, e *report.Energy) error {
+	h := e.Net.Head("value")
+	if h < 0 {
+		return fmt.Errorf("the network has no head named value (heads: %s)", headNames(e))
+	}
+	if !e.Net.EveryStep() {
+		return fmt.Errorf("the network reads its heads once, after the last step, not at every step")
+	}
+	return writeHeadNPY(w, e, h, false)
+}
+
+func headNames(e *report.Energy) string {
+	var s []string
+	for _, h := range e.Net.Heads() {
+		s = append(s, h.Name)
+	}
+	return strings.Join(s, ", ")
+}
+
+// writeHeadNPY writes head h at every step as [N, T, size] (or [N, T] for
+// a one-output head when !keepLast).
+func writeHeadNPY(w io.Writer, e *report.Energy, h int, keepLast bool) error {
+	r := e.Result
+	steps, ok := r.Rect()
+	if !ok {
+		return fmt.Errorf("sequences have different numbers of steps; outputs at every step need dense inputs")
+	}
+	if r.Outputs == nil {
+		return fmt.Errorf("the run did not keep the heads' outputs at every step")
+	}
+	out := r.Outputs[h]
+	shape := []int{r.N, steps, len(out) / max(1, len(r.PerStep))}
+	if !keepLast && shape[2] == 1 {
+		shape = shape[:2]
+	}
+	return npyfile.EncodeFloat64(w, shape, out)
 }
 
 // WriteTrace writes one CSV row per network step: sequence, step, t (s), Δ

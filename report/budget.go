@@ -98,7 +98,7 @@ func NewBudget(e *Energy, opt BudgetOptions) (*Budget, error) {
 		return nil, fmt.Errorf("battery %v J: want a finite positive energy", opt.Battery)
 	}
 	d := e.Design
-	arrays := e.Model.Net.Cell.Arrays()
+	arrays := e.Net.Arrays()
 	b := &Budget{}
 	for _, a := range arrays {
 		b.Tiles = append(b.Tiles, ArrayTiles{Array: a.Name, Tiles: circuit.ArrayTiles(d, a)})
@@ -198,7 +198,7 @@ func lifetime(e *Energy, rate float64) *Lifetime {
 	if end == (design.Range{}) || e.Plastic == 0 {
 		return nil
 	}
-	arrays := e.Model.Net.Cell.Arrays()
+	arrays := e.Net.Arrays()
 	var lt *Lifetime
 	for k := range e.Runs {
 		c := e.Runs[k].Result.TotalCounts()

@@ -28,6 +28,9 @@ type EnergyOptions struct {
 	Progress   func(done, total int)
 	// KeepSteps keeps per-step joules (a --trace-out trace).
 	KeepSteps bool
+	// Outputs keeps every head's output at every step (an agent's logits
+	// and value at every step).
+	Outputs bool
 }
 
 // Energy is the result of evaluating one model on one workload under one
@@ -35,6 +38,9 @@ type EnergyOptions struct {
 type Energy struct {
 	Model  *Model
 	Design *design.Design
+	// Net is the network as the design runs it: its λ policy applied, and
+	// its arrays those the design's scope prices.
+	Net *synapse.Network
 	// Input is what ran; Set is the dense set it came from (nil for events).
 	Input *workload.Stream
 	Set   *workload.Set
@@ -95,6 +101,8 @@ type EvalOptions struct {
 	Meter energy.Meter
 	// KeepSteps keeps per-step counts and timing (a per-step trace).
 	KeepSteps bool
+	// Outputs keeps every head's output at every step (sim.Options.Outputs).
+	Outputs bool
 }
 
 // RunEnergy loads everything opt names, checks it, and runs it.
@@ -137,7 +145,8 @@ func RunEnergy(ctx context.Context, opt EnergyOptions) (*Energy, error) {
 			return nil, err
 		}
 	}
-	return Evaluate(ctx, m, d, set, in, EvalOptions{Workers: opt.Workers, Progress: opt.Progress, KeepSteps: opt.KeepSteps})
+	return Evaluate(ctx, m, d, set, in, EvalOptions{Workers: opt.Workers, Progress: opt.Progress,
+		KeepSteps: opt.KeepSteps, Outputs: opt.Outputs})
 }
 
 // LoadDesign returns the preset or design file name names ("" = paper).
@@ -177,15 +186,20 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 		return nil, fmt.Errorf("checkpoint %s: %w", m.Checkpoint, err)
 	}
 	clocked := set != nil
+	e.Net = net
 	if clocked {
-		if err := set.CheckWidth(net.Cell.InputSize()); err != nil {
+		obs := set.Obs
+		if obs == nil {
+			obs = []int{set.I}
+		}
+		if err := net.CheckObs("inputs "+set.Name, obs); err != nil {
 			return nil, err
 		}
 		// A clocked run takes its time from the step period, not from the
 		// stream's timestamps: one tick per step cannot overflow.
 		e.Input = workload.FromSet(set, 1)
 	}
-	arrays := net.Cell.Arrays()
+	arrays := net.Arrays()
 	settings := circuit.Settings(d, !clocked)
 	if len(settings) > 256 {
 		return nil, fmt.Errorf("design %s: %d corners of ranged device figures; at most 256 (8 ranges) are evaluated", d.Name, len(settings))
@@ -212,7 +226,7 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 			}
 		}
 		so := sim.Options{Workers: opt.Workers, Progress: opt.Progress, Period: period, Clocked: clocked,
-			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps, Tiling: tiling}
+			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps, Tiling: tiling, Outputs: opt.Outputs}
 		if d.Synapse.Mapping.Analog() && d.Synapse.GPerUnitAuto {
 			key := calKey{s.StepPeriod, s.Retention, s.RetentionVariation}
 			if clocked && s.Retention == 0 {
@@ -251,7 +265,7 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 // calibrate runs the ideal model once to find each array's largest
 // |efficacy| (the calibration of g_per_unit auto).
 func calibrate(ctx context.Context, net *synapse.Network, in *workload.Stream, so sim.Options) ([]float64, error) {
-	so.Meter, so.Progress, so.KeepSteps, so.Device = &energy.Meter{Peak: true}, nil, false, nil
+	so.Meter, so.Progress, so.KeepSteps, so.Device, so.Outputs = &energy.Meter{Peak: true}, nil, false, nil, false
 	res, err := sim.Run(ctx, net, in, so)
 	if err != nil {
 		return nil, err
@@ -268,8 +282,8 @@ func (e *Energy) summarise() {
 	e.Result = e.Runs[0].Result
 	e.HasLabels = e.Input.Labels != nil
 	j := &e.Joules
-	names := make([]string, 0, len(e.Model.Net.Cell.Arrays()))
-	for _, a := range e.Model.Net.Cell.Arrays() {
+	names := make([]string, 0, len(e.Net.Arrays()))
+	for _, a := range e.Net.Arrays() {
 		names = append(names, a.Name)
 	}
 	j.Locations = energy.Locations(names)
@@ -342,7 +356,7 @@ func (e *Energy) Reprice(p *design.Design) ([]energy.Bill, error) {
 		r := &e.Runs[i]
 		total := r.Result.TotalCounts()
 		bills[i] = circuit.Price(p, &r.Setting, &total)
-		if err := circuit.CheckBill(p, e.Model.Net.Cell.Arrays(), bills[i]); err != nil {
+		if err := circuit.CheckBill(p, e.Net.Arrays(), bills[i]); err != nil {
 			return nil, err
 		}
 	}

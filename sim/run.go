@@ -55,6 +55,10 @@ type Options struct {
 	// and timing (Result.Ticks, Deltas, Active): what a per-step trace
 	// needs, and nothing else does.
 	KeepSteps bool
+	// Outputs keeps every head's output at every step (Result.Outputs) of
+	// a network that reads its heads at every step (an agent's action
+	// logits and value).
+	Outputs bool
 }
 
 // Result is what a run produced. Steps are stored flat: sequence n's are
@@ -71,9 +75,14 @@ type Result struct {
 	Times  []float64
 	Deltas []float64
 	Active []int
-	// Logits holds the readout after the last step, [N][Classes]; a sequence
-	// with no steps reads out the initial state.
+	// Logits holds the first head's output after the last step (the
+	// readout), [N][Classes]; a sequence with no steps reads out the
+	// initial state.
 	Logits []float64
+	// Outputs holds, per head, its output at every step, flat like PerStep
+	// ([steps][head size]), when Options.Outputs asked for them and the
+	// network reads its heads at every step; else nil.
+	Outputs [][]float64
 	// Predicted is the argmax of each sequence's logits (first maximum on
 	// ties, like torch.argmax).
 	Predicted []int
@@ -175,7 +184,7 @@ func (r *Result) Accuracy(labels []int) float64 {
 // [0, 1] acts as λ^Δ_k (synapse.Runner.StepFor). A dense set run through
 // workload.FromSet has Δ ≡ 1 and is the reference model exactly.
 func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Options) (*Result, error) {
-	if err := in.CheckWidth(net.Cell.InputSize()); err != nil {
+	if err := in.CheckWidth(net.InputSize()); err != nil {
 		return nil, err
 	}
 	if in.Labels != nil {
@@ -199,7 +208,12 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	}
 	res.Logits = make([]float64, in.N*net.Classes)
 	res.Predicted = make([]int, in.N)
-	arrays := len(net.Cell.Arrays())
+	if opt.Outputs && net.EveryStep() {
+		for _, h := range net.Heads() {
+			res.Outputs = append(res.Outputs, make([]float64, steps*h.Out[0]))
+		}
+	}
+	arrays := len(net.Arrays())
 	if opt.Meter != nil {
 		res.Counts = make([]energy.Counts, in.N)
 		for n := range res.Counts {
@@ -278,13 +292,14 @@ func (e *NumericError) Error() string {
 
 // worker is one goroutine's runner, input buffer and device.
 type worker struct {
-	r    *synapse.Runner
-	x    []float64
-	seed Seeder
+	r     *synapse.Runner
+	x     []float64
+	seed  Seeder
+	every bool // the network reads its heads at every step
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
-	w := &worker{r: net.NewRunner(), x: make([]float64, width)}
+	w := &worker{r: net.NewRunner(), x: make([]float64, width), every: net.EveryStep()}
 	if opt.Meter != nil {
 		w.r.Meter(*opt.Meter)
 	}
@@ -321,6 +336,10 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 			return &NumericError{Sequence: n, Step: k, Quantity: "the paper energy", Value: float64(e)}
 		}
 		res.PerStep[off+k] = e
+		for h, out := range res.Outputs {
+			v := w.r.Head(h)
+			copy(out[(off+k)*len(v):], v)
+		}
 		if opt.KeepSteps {
 			active := 0
 			for _, v := range st.Value {
@@ -356,6 +375,15 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 	}
 	logits := res.Logits[n*res.Classes : (n+1)*res.Classes]
 	copy(logits, w.r.Logits())
+	if res.Counts != nil && !w.every {
+		// The readout of a network read once per sequence, when its heads
+		// are metered (a design whose scope is the whole network).
+		c := w.r.Counts()
+		res.Counts[n].Add(c)
+		if res.StepCounts != nil && len(steps) > 0 {
+			res.StepCounts[off+len(steps)-1].Add(c)
+		}
+	}
 	best := 0
 	for c, v := range logits {
 		if !finite(v) {

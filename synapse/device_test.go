@@ -81,7 +81,7 @@ func wideMiconi(t *testing.T) *synapse.Network {
 	}}
 	cfg := &arch.Config{File: "wide.json", Unit: arch.MODPLAST, InputSize: I, Hidden: H, Bias: true,
 		Miconi: arch.Miconi{NetType: "modplast", DA: "tanh", AddPW: 3}}
-	net, err := synapse.Build(cfg, sd)
+	net, err := synapse.Build(cfg.Network(), sd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ type FastWeights struct {
 func newFastWeights(c *arch.Config, p *params) (*FastWeights, error) {
 	I, H := c.InputSize, c.Hidden
 	fw := &FastWeights{in: I, hidden: H, s: c.S, act: c.CellActivation, wrap: c.Activation}
-	w, err := p.get("rnn.weight", H, I+H)
+	w, err := p.get("weight", H, I+H)
 	if err != nil {
 		return nil, err
 	}

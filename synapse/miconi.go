@@ -30,27 +30,27 @@ type Miconi struct {
 func newMiconi(c *arch.Config, p *params) (*Miconi, error) {
 	I, H := c.InputSize, c.Hidden
 	m := &Miconi{in: I, hidden: H, cfg: c.Miconi}
-	win, err := p.get("rnn.i2h.weight", H, I)
+	win, err := p.get("i2h.weight", H, I)
 	if err != nil {
 		return nil, err
 	}
 	m.win = dense{rows: H, cols: I, w: win}
-	if m.bin, err = p.get("rnn.i2h.bias", H); err != nil {
+	if m.bin, err = p.get("i2h.bias", H); err != nil {
 		return nil, err
 	}
-	if m.w, err = p.get("rnn.w", H, H); err != nil {
+	if m.w, err = p.get("w", H, H); err != nil {
 		return nil, err
 	}
 	if m.cfg.NetType == "rnn" {
 		return m, nil
 	}
-	if m.alpha, err = p.get("rnn.alpha", H, H); err != nil {
+	if m.alpha, err = p.get("alpha", H, H); err != nil {
 		return nil, err
 	}
-	if m.wm, err = p.get("rnn.h2DA.weight", 1, H); err != nil {
+	if m.wm, err = p.get("h2DA.weight", 1, H); err != nil {
 		return nil, err
 	}
-	bm, err := p.get("rnn.h2DA.bias", 1)
+	bm, err := p.get("h2DA.bias", 1)
 	if err != nil {
 		return nil, err
 	}

@@ -230,7 +230,7 @@ func TestSTPNOptions(t *testing.T) {
 							&checkpoint.Tensor{Name: "rnn.layer_norm.weight", DType: checkpoint.Float32, Shape: []int{H}, Data: m.lnW},
 							&checkpoint.Tensor{Name: "rnn.layer_norm.bias", DType: checkpoint.Float32, Shape: []int{H}, Data: m.lnB})
 					}
-					net, err := synapse.Build(&c, sd)
+					net, err := synapse.Build(c.Network(), sd)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -24,11 +24,11 @@ type plasticity struct {
 func newPlasticity(c *arch.Config, p *params, rows, cols int) (plasticity, error) {
 	pl := plasticity{rows: rows, cols: cols, clamp: c.STP.Clamp, typ: c.STP.Type, rule: c.STP.Rule}
 	var err error
-	if pl.lambda, err = p.plasticParam("rnn.weight_lambda", c.STP.Learned, c.STP.Dims, c.STP.Lambda, rows, cols); err != nil {
+	if pl.lambda, err = p.plasticParam("weight_lambda", c.STP.Learned, c.STP.Dims, c.STP.Lambda, rows, cols); err != nil {
 		return pl, err
 	}
 	pl.setLambda(pl.lambda)
-	pl.gamma, err = p.plasticParam("rnn.weight_gamma", c.STP.Learned, c.STP.Dims, c.STP.Gamma, rows, cols)
+	pl.gamma, err = p.plasticParam("weight_gamma", c.STP.Learned, c.STP.Dims, c.STP.Gamma, rows, cols)
 	return pl, err
 }
 

@@ -18,9 +18,12 @@ const normEps = 1e-16
 //	S = W + F;  n_r = ‖S_r‖₂ (· g_r when the gain is learned);  G = S/(n + 1e-16)
 //	E = Σ_r Σ_f z_f² |G_rf|           with z = [x_t ; h_{t−1}]
 //	h_t = act(LN(G z + b))
-//	F ← λ⊙(F/(n + 1e-16)) + γ⊙(h_t ⊗ u),  u = [x_t ; h_t] restricted to the plastic columns
+//	F ← λ⊙(F/(n + 1e-16)) + γ⊙(h_t ⊗ u),  u = [x_t ; h] restricted to the plastic columns
 //
-// and without it h_t = act(LN(W z + b + F z_p)), E = Σ z_f² |W + F|.
+// and without it h_t = act(LN(W z + b + F z_p)), E = Σ z_f² |W + F|. The
+// recurrent presynaptic value h of the Hebbian term is the wrapper's
+// convention (arch.Wrapper.HebbianPre): the new h_t in the paper's ART
+// network, the h_{t−1} that drove the synapses in its agents.
 type STPN struct {
 	in, hidden, cols int // cols = in + hidden
 	p0, p1           int // plastic columns [p0, p1)
@@ -28,6 +31,7 @@ type STPN struct {
 	act   arch.Activation
 	stp   arch.STP
 	plast plasticity
+	pre   arch.HebbianPre
 }
 
 // stpLayer holds the parameters STPN and STPNF share.
@@ -63,14 +67,14 @@ func (l *stpLayer) normalise(r int, row []float64) float64 {
 func newSTPLayer(c *arch.Config, p *params, rows, cols, p0 int) (stpLayer, error) {
 	var l stpLayer
 	var err error
-	if l.w, err = p.get("rnn.weight", rows, cols); err != nil {
+	if l.w, err = p.get("weight", rows, cols); err != nil {
 		return l, err
 	}
 	if l.bias, l.ln, err = p.biasAndNorm(c, rows); err != nil {
 		return l, err
 	}
 	if c.STP.WeightNorm && c.STP.LearnNorm {
-		if l.gain, err = p.get("rnn.g_weight_norm", rows, 1); err != nil {
+		if l.gain, err = p.get("g_weight_norm", rows, 1); err != nil {
 			return l, err
 		}
 	}
@@ -78,9 +82,9 @@ func newSTPLayer(c *arch.Config, p *params, rows, cols, p0 int) (stpLayer, error
 	return l, err
 }
 
-func newSTPN(c *arch.Config, p *params) (*STPN, error) {
+func newSTPN(c *arch.Config, w arch.Wrapper, p *params) (*STPN, error) {
 	I, H := c.InputSize, c.Hidden
-	s := &STPN{in: I, hidden: H, cols: I + H, act: c.Activation, stp: c.STP}
+	s := &STPN{in: I, hidden: H, cols: I + H, act: c.Activation, stp: c.STP, pre: w.HebbianPre}
 	switch c.STP.Connections {
 	case arch.AllConnections:
 		s.p0, s.p1 = 0, I+H
@@ -171,10 +175,14 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		st.h[r] = s.act.Apply(v)
 	}
 	pr.neurons(s.hidden)
-	// Reference quirk (NoEmbed_AssociativeNet.forward_energy): the presynaptic
-	// vector of the Hebbian term is [x_t ; h_t], built from the hidden state
-	// the step has just produced, not the h_{t−1} that drove the synapses.
-	copy(z[s.in:], st.h)
+	if s.pre == arch.NewHidden {
+		// Reference quirk (NoEmbed_AssociativeNet.forward_energy): the
+		// presynaptic vector of the Hebbian term is [x_t ; h_t], built from
+		// the hidden state the step has just produced, not the h_{t−1} that
+		// drove the synapses (which z still holds for the agents'
+		// SimpleNetSTPN).
+		copy(z[s.in:], st.h)
+	}
 	var scale []float64
 	if s.stp.WeightNorm && s.stp.PlasticNormTime == arch.NormPre {
 		// F is divided by the same row norm as the total efficacy before it
@@ -245,7 +253,7 @@ func newPostNorm(c *arch.Config, p *params, w []float64, rows, wcols, p0 int, ga
 	pn := &postNorm{kind: c.STP.PlasticNorm, w: w, wcols: wcols, p0: p0, gain: gain}
 	if c.STP.PlasticNorm == arch.NormOfPlastic && c.STP.LearnPlasticNorm {
 		var err error
-		if pn.plasticGain, err = p.get("rnn.g_plastic_weight_norm", rows, 1); err != nil {
+		if pn.plasticGain, err = p.get("g_plastic_weight_norm", rows, 1); err != nil {
 			return nil, err
 		}
 	}

@@ -21,8 +21,12 @@ const MaxFileBytes int64 = 4 << 30
 type Set struct {
 	Name    string // file path or a description such as "art(n=128, seed=1)"
 	N, T, I int
-	X       []float64 // len N*T*I, all finite
-	Labels  []int     // nil when no labels; else len N, all ≥ 0
+	// Obs is the shape of one step, [I] for an array [N T I]; an array of
+	// observations [N T d1 d2 …] has I = d1·d2·… values per step, in
+	// row-major order.
+	Obs    []int
+	X      []float64 // len N*T*I, all finite
+	Labels []int     // nil when no labels; else len N, all ≥ 0
 	// LabelsName is the file path or description the labels came from;
 	// "" when there are no labels.
 	LabelsName string
@@ -87,8 +91,8 @@ func (s *Set) Seq(n int) []float64 {
 	return s.X[n*w : (n+1)*w : (n+1)*w]
 }
 
-// LoadInputs reads a float32 or float64 .npy array of shape [N T I]
-// (N, T, I ≥ 1, all values finite). The returned Set is named path and has no
+// LoadInputs reads a float32 or float64 .npy array of shape [N T I], or of
+// observations [N T d1 d2 …] (every dimension ≥ 1, all values finite). The returned Set is named path and has no
 // labels.
 func LoadInputs(path string) (*Set, error) {
 	a, err := npyfile.ReadFile(path, MaxFileBytes)
@@ -109,13 +113,16 @@ func DecodeInputs(name string, data []byte) (*Set, error) {
 }
 
 func inputs(name string, a *npyfile.Array) (*Set, error) {
-	if len(a.Shape) != 3 {
-		return nil, errorf("inputs", name, "shape %v has rank %d, want [N T I] (rank 3)", a.Shape, len(a.Shape))
+	if len(a.Shape) < 3 || len(a.Shape) > 6 {
+		return nil, errorf("inputs", name, "shape %v has rank %d, want [N T I] (rank 3) or observations [N T …] (rank 3 to 6)", a.Shape, len(a.Shape))
 	}
 	if a.DType != "float32" && a.DType != "float64" {
 		return nil, errorf("inputs", name, "dtype %s, want float32 or float64", a.DType)
 	}
-	n, t, i := a.Shape[0], a.Shape[1], a.Shape[2]
+	n, t, i := a.Shape[0], a.Shape[1], 1
+	for _, d := range a.Shape[2:] {
+		i *= d
+	}
 	if n == 0 || t == 0 || i == 0 {
 		return nil, errorf("inputs", name, "shape %v has a zero dimension, want N, T, I ≥ 1", a.Shape)
 	}
@@ -125,7 +132,7 @@ func inputs(name string, a *npyfile.Array) (*Set, error) {
 				k/(t*i), k/i%t, k%i, v)
 		}
 	}
-	return &Set{Name: name, N: n, T: t, I: i, X: a.Float}, nil
+	return &Set{Name: name, N: n, T: t, I: i, Obs: append([]int(nil), a.Shape[2:]...), X: a.Float}, nil
 }
 
 // LoadLabels reads an integer .npy array of shape [N], one non-negative class

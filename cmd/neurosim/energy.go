@@ -15,6 +15,7 @@ func newEnergy(stdout, stderr io.Writer) *cobra.Command {
 		opt                                  report.EnergyOptions
 		format, perStepOut, logits, traceOut string
 		budget                               budgetFlags
+		valueOut                             string
 	)
 	cmd := &cobra.Command{
 		Use:   "energy --checkpoint M/model.pth [flags]",
@@ -62,6 +63,7 @@ by default, the built-in Associative Retrieval Task generator.`,
 				report.ConfigBeside(opt.Checkpoint))
 
 			opt.KeepSteps = traceOut != ""
+			opt.Outputs = logits != "" || valueOut != ""
 			var done func()
 			opt.Progress, done = progress(stderr, "sequences", 0)
 			e, err := report.RunEnergy(cmd.Context(), opt)
@@ -80,6 +82,11 @@ by default, the built-in Associative Retrieval Task generator.`,
 			}
 			if logits != "" {
 				if err := outs.Stage(logits, func(w io.Writer) error { return export.WriteLogitsNPY(w, e) }); err != nil {
+					return err
+				}
+			}
+			if valueOut != "" {
+				if err := outs.Stage(valueOut, func(w io.Writer) error { return export.WriteValueNPY(w, e) }); err != nil {
 					return err
 				}
 			}
@@ -105,7 +112,8 @@ by default, the built-in Associative Retrieval Task generator.`,
 	fl.Uint64Var(&opt.ART.Seed, "art-seed", 0, "seed of the ART generator (default 0)")
 	fl.StringVar(&opt.Design, "design", report.PaperDesign, "hardware design: a preset (neurosim designs) or a YAML file")
 	fl.StringVar(&perStepOut, "per-step-out", "", "write the energy of every step as float64 .npy [N, T]")
-	fl.StringVar(&logits, "logits-out", "", "write the logits after the last step as float64 .npy [N, classes]")
+	fl.StringVar(&logits, "logits-out", "", "write the logits as float64 .npy: [N, classes] after the last step, or [N, T, A] at every step for an agent")
+	fl.StringVar(&valueOut, "value-out", "", "write an agent's value estimate at every step as float64 .npy [N, T]")
 	fl.StringVar(&traceOut, "trace-out", "", "write one CSV row per network step: time, Δ, active inputs, joules by category, paper energy")
 	fl.StringVar(&format, "format", "table", "report format: table, json or csv")
 	fl.IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs; results do not depend on it)")

@@ -281,5 +281,24 @@ func EncodeFloat64(w io.Writer, shape []int, data []float64) error {
 		}
 		return npy.Write(w, mat.NewDense(shape[0], shape[1], data))
 	}
-	return fmt.Errorf("npyfile: writing %d-D arrays is not supported", len(shape))
+	return encodeRaw(w, shape, data)
+}
+
+// encodeRaw writes a C-order little-endian float64 array of any rank with a
+// version 1.0 header padded to a multiple of 64 bytes, as NumPy does.
+func encodeRaw(w io.Writer, shape []int, data []float64) error {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	dict := "{'descr': '<f8', 'fortran_order': False, 'shape': (" + strings.Join(dims, ", ") + "), }"
+	pad := (64 - (10+len(dict)+1)%64) % 64
+	text := dict + strings.Repeat(" ", pad) + "\n"
+	var b bytes.Buffer
+	b.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&b, binary.LittleEndian, uint16(len(text)))
+	b.WriteString(text)
+	binary.Write(&b, binary.LittleEndian, data)
+	_, err := w.Write(b.Bytes())
+	return err
 }
