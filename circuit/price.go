@@ -131,11 +131,16 @@ func CheckBill(d *design.Design, arrays []synapse.ArrayInfo, b energy.Bill) erro
 	return nil
 }
 
-// Prepare applies d's policy for trained decay factors λ outside [0, 1] to
-// a network: per-step keeps it; clamp returns a copy with λ clamped into
-// [0, 1] (a changed model); refuse fails when any λ lies outside [0, 1],
-// since no passive element realises it.
+// Prepare applies d's scope and its policy for trained decay factors λ
+// outside [0, 1] to a network. Scope network meters (and so prices) every
+// layer (synapse.Network.WholeNetwork); core, the core alone. Policy
+// per-step keeps λ; clamp returns a copy with λ clamped into [0, 1] (a
+// changed model); refuse fails when any λ lies outside [0, 1], since no
+// passive element realises it.
 func Prepare(net *synapse.Network, d *design.Design) (*synapse.Network, error) {
+	if d.Scope == design.NetworkScope {
+		net = net.WholeNetwork()
+	}
 	switch d.Plasticity.LambdaOutside {
 	case design.Clamp:
 		return net.ClampLambda(), nil

@@ -89,6 +89,27 @@ func (p LambdaPolicy) String() string { return enumString(policyNames[:], uint8(
 // LambdaPolicies lists every policy.
 func LambdaPolicies() []LambdaPolicy { return []LambdaPolicy{PerStep, Clamp, Refuse} }
 
+// Scope is which layers of a network the chip holds, and so which are priced.
+type Scope uint8
+
+const (
+	// CoreScope prices the recurrent core alone, as the paper charges it:
+	// front-end, readout and heads run elsewhere, exactly, for free.
+	CoreScope Scope = iota
+	// NetworkScope puts the whole network on the chip: every front-end layer
+	// (a convolution as one crossbar read of its unrolled kernels per output
+	// position), the core and every head are read through the design's
+	// arrays and priced, with the front-end's activations as neurons.
+	NetworkScope
+)
+
+var scopeNames = [...]string{CoreScope: "core", NetworkScope: "network"}
+
+func (s Scope) String() string { return enumString(scopeNames[:], uint8(s), "Scope") }
+
+// Scopes lists every scope.
+func Scopes() []Scope { return []Scope{CoreScope, NetworkScope} }
+
 func enumString(names []string, v uint8, typ string) string {
 	if int(v) < len(names) {
 		return names[v]
@@ -177,6 +198,8 @@ type Design struct {
 	StaticPower Range // W, charged over simulated time
 	StepPeriod  Range // s, the duration of one network step
 	Seed        uint64
+	// Scope is which layers the chip holds and prices (default: the core).
+	Scope Scope
 
 	// Sources maps the dotted key of a figure ("readout.adc_energy") to where
 	// it comes from; figures that are assumptions say "[assumption]" and why,
@@ -339,6 +362,8 @@ var schema = []leaf{
 	{key: "step_period", role: Timing, kind: kindQuantity, dim: Time, use: all3(required),
 		doc: "duration of one network step", rng: func(d *Design) *Range { return &d.StepPeriod }},
 	{key: "seed", role: Device, kind: kindSeed, use: all3(optional), doc: "seed of device variation and read noise"},
+	{key: "scope", role: Device, kind: kindChoice, use: all3(optional),
+		doc: "core (as the paper) or network: the layers the chip holds and prices"},
 }
 
 // Role says how a figure enters the results, and so what a change of it
@@ -359,8 +384,9 @@ const (
 	// Device figures change the computation: the mapping and conductance
 	// window, levels, variation, read noise, the seed of their draws, the
 	// policy for λ outside [0, 1], the tile size (which sets how many
-	// conversions and adds are counted), ADC bits, and the retention of the
-	// volatile element.
+	// conversions and adds are counted), ADC bits, the retention of the
+	// volatile element, and the scope (which layers are read through the
+	// chip's arrays and counted).
 	Device
 	// Timing is step_period: a price for dense (clocked) inputs, where it
 	// only converts steps into static time, and a device figure for event
@@ -500,6 +526,9 @@ func (d *Design) Validate() error {
 	}
 	if int(d.Plasticity.Element) >= len(elementNames) {
 		return e("plasticity.element", "%v is not an element; supported: %s", d.Plasticity.Element, list(elementNames[:]))
+	}
+	if int(d.Scope) >= len(scopeNames) {
+		return e("scope", "%v is not a scope; supported: %s", d.Scope, list(scopeNames[:]))
 	}
 	if int(d.Plasticity.LambdaOutside) >= len(policyNames) {
 		return e("plasticity.lambda_outside", "%v is not a policy; supported: %s",

@@ -57,6 +57,12 @@
 //     and synapse.t_synop (digital) time a step. plasticity.retention (τ),
 //     retention_variation (lognormal σ cell to cell) and endurance (cycles)
 //     make the volatile element a device (Array, Footprint).
+//   - scope (core or network; default core) is which layers the chip holds:
+//     the recurrent core alone, as the paper charges it, or the whole
+//     network — front-end layers (a convolution as one crossbar read of its
+//     unrolled kernels per output position), core and heads, all read
+//     through the design's arrays and priced, the front-end's activations
+//     as neurons. The paper's energy is the core's either way.
 //
 // The "paper" preset (ideal mapping, 1 S per unit, v_read = 1 V, t_read = 1 s,
 // all else free) makes a synapse read cost |w|·z² joules: the paper's number.
@@ -91,7 +97,7 @@
 // static_power — so a change of them is re-priced from a stored run.
 // Device figures change what the network computes or what is counted —
 // mapping, g_per_unit, g_min, g_max, levels, variation, read_noise, seed,
-// lambda_outside — and need a new run. step_period (Timing) is a price for
+// lambda_outside, scope — and need a new run. step_period (Timing) is a price for
 // dense inputs and a device figure for event streams, where it sets the
 // decay between events. SimulationKey hashes the figures that need a run;
 // With sets one figure by its dotted key, as a sweep does.

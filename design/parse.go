@@ -410,6 +410,8 @@ func (p *parser) choice(l *leaf, v *yaml.Node) error {
 		names = elementNames[:]
 	case "plasticity.lambda_outside":
 		names = policyNames[:]
+	case "scope":
+		names = scopeNames[:]
 	}
 	s, err := p.scalar(v, l.key, "one of "+list(names))
 	if err != nil {
@@ -433,6 +435,8 @@ func (p *parser) choice(l *leaf, v *yaml.Node) error {
 		p.d.Plasticity.Element = Element(i)
 	case "plasticity.lambda_outside":
 		p.d.Plasticity.LambdaOutside = LambdaPolicy(i)
+	case "scope":
+		p.d.Scope = Scope(i)
 	}
 	return nil
 }

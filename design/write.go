@@ -129,6 +129,11 @@ func (d *Design) value(l *leaf) *yaml.Node {
 		return scalarNode(d.Plasticity.Element.String())
 	case "plasticity.lambda_outside":
 		return scalarNode(d.Plasticity.LambdaOutside.String())
+	case "scope":
+		if d.Scope == CoreScope {
+			return nil // the default, left out so that files stay as they were
+		}
+		return scalarNode(d.Scope.String())
 	case "seed":
 		return plainNode(strconv.FormatUint(d.Seed, 10))
 	}
