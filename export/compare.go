@@ -25,7 +25,7 @@ type CompareModelJSON struct {
 	Unit        string  `json:"unit"`
 	HiddenSize  int     `json:"hidden_size"`
 	Synapses    int     `json:"synapses"`
-	Accuracy    Value   `json:"accuracy"`
+	Accuracy    *Value  `json:"accuracy,omitempty"` // absent without labels (an agent set)
 	PerStep     float64 `json:"paper_energy_mean_per_step"`
 	PerSequence float64 `json:"paper_energy_mean_per_sequence"`
 	Ratio       float64 `json:"ratio_to_baseline"`
@@ -37,11 +37,16 @@ type CompareModelJSON struct {
 func WriteComparison(w io.Writer, c *report.Comparison, f Format) error {
 	j := CompareJSON{Set: c.Set, Design: c.Design.Name, Baseline: c.Baseline, Sequences: c.Inputs.N, Steps: c.Inputs.T}
 	for _, r := range c.Rows {
-		j.Models = append(j.Models, CompareModelJSON{
+		m := CompareModelJSON{
 			Model: r.Model.Name, Unit: r.Model.Unit.String(), HiddenSize: r.Model.Hidden, Synapses: r.Model.Synapses,
-			Accuracy: Value(r.Accuracy), PerStep: float64(r.MeanPerStep), PerSequence: float64(r.MeanPerSequence), Ratio: r.Ratio,
+			PerStep: float64(r.MeanPerStep), PerSequence: float64(r.MeanPerSequence), Ratio: r.Ratio,
 			JPerSeq: joules(r.Joules.MeanPerSequence), JRatio: Value(r.JouleRatio),
-		})
+		}
+		if r.HasLabels {
+			acc := Value(r.Accuracy)
+			m.Accuracy = &acc
+		}
+		j.Models = append(j.Models, m)
 	}
 	switch f {
 	case JSON:
@@ -52,8 +57,12 @@ func WriteComparison(w io.Writer, c *report.Comparison, f Format) error {
 			"paper_energy_mean_per_step", "paper_energy_mean_per_sequence", "ratio_to_baseline",
 			"mean_per_sequence_J_low", "mean_per_sequence_J_high", "ratio_to_baseline_J_low", "ratio_to_baseline_J_high"})
 		for _, m := range j.Models {
+			accLo, accHi := "", ""
+			if m.Accuracy != nil {
+				accLo, accHi = full(m.Accuracy.Lo), full(m.Accuracy.Hi)
+			}
 			cw.Write([]string{m.Model, m.Unit, strconv.Itoa(m.HiddenSize), strconv.Itoa(m.Synapses),
-				full(m.Accuracy.Lo), full(m.Accuracy.Hi), full(m.PerStep), full(m.PerSequence), full(m.Ratio),
+				accLo, accHi, full(m.PerStep), full(m.PerSequence), full(m.Ratio),
 				full(m.JPerSeq.Lo), full(m.JPerSeq.Hi), full(m.JRatio.Lo), full(m.JRatio.Hi)})
 		}
 		cw.Flush()
@@ -62,9 +71,12 @@ func WriteComparison(w io.Writer, c *report.Comparison, f Format) error {
 	paper := c.Design.Name == "paper"
 	rows := make([][]string, len(j.Models))
 	for i, m := range j.Models {
-		acc := strconv.FormatFloat(100*m.Accuracy.Lo, 'f', 2, 64)
-		if m.Accuracy.Lo != m.Accuracy.Hi {
-			acc += " … " + strconv.FormatFloat(100*m.Accuracy.Hi, 'f', 2, 64)
+		acc := "—"
+		if m.Accuracy != nil {
+			acc = strconv.FormatFloat(100*m.Accuracy.Lo, 'f', 2, 64)
+			if m.Accuracy.Lo != m.Accuracy.Hi {
+				acc += " … " + strconv.FormatFloat(100*m.Accuracy.Hi, 'f', 2, 64)
+			}
 		}
 		rows[i] = []string{m.Model, m.Unit, strconv.Itoa(m.HiddenSize), strconv.Itoa(m.Synapses),
 			acc, num(m.PerStep), num(m.PerSequence), strconv.FormatFloat(m.Ratio, 'f', 3, 64)}

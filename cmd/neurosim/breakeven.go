@@ -46,6 +46,7 @@ write_energy_per_unit, are kept; ranges give the crossing at both ends.`,
 	cmd.Flags().StringVar(&opt.Design, "design", report.PaperDesign, "hardware design: a preset (neurosim designs) or a YAML file")
 	cmd.Flags().StringVar(&set, "set", "", "fixture set directory (default: the embedded reference ART set)")
 	cmd.Flags().StringVar(&opt.Baseline, "stpn", "", "the STPN model (default: the first STPNr model of the set)")
+	cmd.Flags().StringVar(&opt.Models, "models", "", "only the model folders whose names match this pattern (e.g. 'PONG_*')")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
 	return cmd

@@ -35,10 +35,15 @@ sequence (paper units) and the ratio of its energy to STPN's.
 
 Without --set it runs the reference Associative Retrieval Task set embedded in the
 binary: the eight models of the paper's comparison trained with the paper's code
-(seed 0, 5 epochs), 128 test sequences. A set directory holds inputs.npy and
-labels.npy and one folder per model with model.pth and config.json.`,
+(seed 0, 5 epochs), 128 test sequences. A set directory holds one folder per model
+with model.pth and its config (config.json, spec.json or params.json), and the
+inputs: inputs.npy or observations.npy at its root (or the file each spec.json
+names), with labels.npy when there are labels. An agent set (the paper's RL agents)
+has no labels, so no accuracy; its models must share their observations: --models
+picks a group.`,
 		Example: `  neurosim compare
-  neurosim compare --set ../shared/reference/art --format csv`,
+  neurosim compare --set ../shared/reference/art --format csv
+  neurosim compare --set ../shared/reference/rl --models 'PONG_*'`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := export.ParseFormat(format)
@@ -69,6 +74,7 @@ labels.npy and one folder per model with model.pth and config.json.`,
 	}
 	cmd.Flags().StringVar(&set, "set", "", "fixture set directory (default: the embedded reference ART set)")
 	cmd.Flags().StringVar(&opt.Baseline, "baseline", "", "model the energy ratio is relative to (default: the first STPNr model)")
+	cmd.Flags().StringVar(&opt.Models, "models", "", "only the model folders whose names match this pattern (e.g. 'PONG_*')")
 	cmd.Flags().StringVar(&opt.Design, "design", report.PaperDesign, "hardware design: a preset (neurosim designs) or a YAML file")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
