@@ -22,9 +22,9 @@ type CompareOptions struct {
 	Baseline string
 	// Models selects model folders by a shell pattern on their names
 	// (path.Match: "PONG_*"); "" selects every one.
-	Models   string
-	Design   string
-	Workers  int
+	Models  string
+	Design  string
+	Workers int
 	// Progress, when set, is told which model starts and how far its run is.
 	Progress func(model string, done, total int)
 
