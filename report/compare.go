@@ -74,29 +74,16 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 			return nil, err
 		}
 	}
-	members, err := setMembers(fsys, name, opt.Models)
-	if err != nil {
-		return nil, err
-	}
-	set, err := loadSet(fsys, name, members[0].inputs)
+	members, set, err := readSet(fsys, name, opt.Models)
 	if err != nil {
 		return nil, err
 	}
 	cmp := &Comparison{Set: name, Inputs: set, Design: d}
 	for _, mb := range members {
-		ckpt, err := fs.ReadFile(fsys, mb.ckpt)
-		if err != nil {
-			return nil, fmt.Errorf("set %s: %w", name, err)
-		}
-		cfg, err := fs.ReadFile(fsys, mb.cfg)
-		if err != nil {
-			return nil, fmt.Errorf("set %s: %w", name, err)
-		}
-		m, err := DecodeModel(path.Join(name, mb.ckpt), ckpt, path.Join(name, mb.cfg), cfg, "")
+		m, err := mb.model(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		m.Name = mb.name
 		var progress func(int, int)
 		if opt.Progress != nil {
 			progress = func(done, total int) { opt.Progress(m.Name, done, total) }
@@ -138,6 +125,35 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 		r.JouleRatio = Interval{Lo: min(lo, hi), Hi: max(lo, hi)}
 	}
 	return cmp, nil
+}
+
+// readSet reads the model folders of a set that match pattern ("" for all)
+// and the inputs they share.
+func readSet(fsys fs.FS, name, pattern string) ([]member, *workload.Set, error) {
+	members, err := setMembers(fsys, name, pattern)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := loadSet(fsys, name, members[0].inputs)
+	return members, set, err
+}
+
+// model reads and builds the model of a set's folder, named after it.
+func (mb member) model(fsys fs.FS, name string) (*Model, error) {
+	ckpt, err := fs.ReadFile(fsys, mb.ckpt)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", name, err)
+	}
+	cfg, err := fs.ReadFile(fsys, mb.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", name, err)
+	}
+	m, err := DecodeModel(path.Join(name, mb.ckpt), ckpt, path.Join(name, mb.cfg), cfg, "")
+	if err != nil {
+		return nil, err
+	}
+	m.Name = mb.name
+	return m, nil
 }
 
 // setMembers lists the model folders of a set that match pattern, in name

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"path"
 	"slices"
-	"sort"
 
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/design"
@@ -77,13 +75,15 @@ func RunFeasibility(ctx context.Context, fsys fs.FS, name string, opt Feasibilit
 			return nil, fmt.Errorf("feasibility: retention τ %g s; want a finite time above 0", tau)
 		}
 	}
-	set, err := loadSet(fsys, name)
+	members, set, err := readSet(fsys, name, "")
 	if err != nil {
 		return nil, err
 	}
-	models, err := loadModels(fsys, name)
-	if err != nil {
-		return nil, err
+	models := make([]*Model, len(members))
+	for i, mb := range members {
+		if models[i], err = mb.model(fsys, name); err != nil {
+			return nil, err
+		}
 	}
 	f := &Feasibility{Set: name, Design: base, Sequences: set.N, Writes: opt.Writes, Taus: opt.Taus}
 	var stpn *Model
@@ -198,41 +198,6 @@ func perWrite(e *Energy, d *design.Design, writes []float64) ([]energy.Joules, e
 		out[j] = out[j].Times(1 / float64(e.Input.N))
 	}
 	return out, nil
-}
-
-// loadModels decodes every model folder of a fixture set, in name order.
-func loadModels(fsys fs.FS, name string) ([]*Model, error) {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, fmt.Errorf("set %s: %w", name, err)
-	}
-	var models []*Model
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		ckptName := path.Join(e.Name(), "model.pth")
-		ckpt, err := fs.ReadFile(fsys, ckptName)
-		if err != nil {
-			continue
-		}
-		cfgName := path.Join(e.Name(), "config.json")
-		cfg, err := fs.ReadFile(fsys, cfgName)
-		if err != nil {
-			return nil, fmt.Errorf("set %s: model %s has no config.json", name, e.Name())
-		}
-		m, err := DecodeModel(path.Join(name, ckptName), ckpt, path.Join(name, cfgName), cfg, "")
-		if err != nil {
-			return nil, err
-		}
-		m.Name = e.Name()
-		models = append(models, m)
-	}
-	if len(models) == 0 {
-		return nil, fmt.Errorf("set %s: no model folders (with model.pth and config.json)", name)
-	}
-	sort.SliceStable(models, func(i, j int) bool { return models[i].Name < models[j].Name })
-	return models, nil
 }
 
 func modelNames(ms []*Model) string {

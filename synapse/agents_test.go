@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/neurosim/neurosim/arch"
@@ -187,7 +188,7 @@ func TestWholeNetworkCountsConvPerPosition(t *testing.T) {
 		t.Errorf("paper energy %v under the whole network's scope, %v under the core's", ew, ec)
 	}
 	cc, cw := rc.Counts(), rw.Counts()
-	if cc.Arrays[0] != cw.Arrays[0] {
+	if !reflect.DeepEqual(cc.Arrays[0], cw.Arrays[0]) {
 		t.Errorf("core counts differ: %+v vs %+v", cc.Arrays[0], cw.Arrays[0])
 	}
 	for i, w := range want {
