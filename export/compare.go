@@ -90,7 +90,7 @@ func WriteComparison(w io.Writer, c *report.Comparison, f Format) error {
 		}
 	}
 	fmt.Fprintf(w, "%s: %d sequences × %d steps, design %s\n", j.Set, j.Sequences, j.Steps, j.Design)
-	fmt.Fprintf(w, "E = paper energy, dimensionless: Σ z²·|efficacy| over the recurrent cell's synapses, readout excluded;\n")
+	fmt.Fprintf(w, "E = paper energy, dimensionless: Σ z²·|efficacy| over the recurrent core's synapses, front-end and readout excluded;\n")
 	fmt.Fprintf(w, "hidden in neurons, synapses per step; last column = E/sequence relative to %s\n", j.Baseline)
 	head := []string{"model", "unit", "hidden", "synapses", "accuracy (%)",
 		"E/step (paper)", "E/sequence (paper)", "× " + j.Baseline}

@@ -12,6 +12,7 @@ import (
 	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/npyfile"
 	"github.com/neurosim/neurosim/report"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // paperUnit names the paper's energy in table headers.
@@ -42,6 +43,12 @@ type EnergyJSON struct {
 	InputSize    int                         `json:"input_size"`
 	Classes      int                         `json:"classes"`
 	Synapses     int                         `json:"synapses"`
+	Network      string                      `json:"network"`           // art-config, rllib or description
+	Observation  []int                       `json:"observation_shape"` // one step's input
+	FrontEnd     []LayerJSON                 `json:"front_end,omitempty"`
+	Heads        []LayerJSON                 `json:"heads"`
+	EveryStep    bool                        `json:"heads_every_step"` // heads read at every step (an agent)
+	Scope        string                      `json:"scope"`            // core, or network: what the design prices
 	DecayOutside int                         `json:"decay_outside_unit_interval"`
 	DecayPlastic int                         `json:"decay_synapses"`
 	Design       string                      `json:"design"`
@@ -67,6 +74,22 @@ type EnergyJSON struct {
 	*BudgetJSON
 }
 
+// LayerJSON is a front-end layer or a head: its name (tensor prefix) and
+// kind, and the shape of its output for one step.
+type LayerJSON struct {
+	Name  string `json:"name,omitempty"`
+	Kind  string `json:"kind"`
+	Shape []int  `json:"shape"`
+}
+
+func layers(ls []synapse.Layer) []LayerJSON {
+	out := make([]LayerJSON, len(ls))
+	for i, l := range ls {
+		out[i] = LayerJSON{Name: l.Name, Kind: l.Kind, Shape: l.Out}
+	}
+	return out
+}
+
 func breakdown(b *energy.Breakdown) map[string]Value {
 	m := map[string]Value{}
 	for _, c := range energy.Categories() {
@@ -84,6 +107,8 @@ func NewEnergyJSON(e *report.Energy) EnergyJSON {
 		Checkpoint: e.Model.Checkpoint, Config: e.Model.Config, Format: e.Model.Format.String(),
 		StateKey: e.Model.StateKey, Unit: e.Model.Unit.String(), HiddenSize: e.Model.Hidden,
 		InputSize: e.Model.Input, Classes: e.Model.Classes, Synapses: e.Model.Synapses,
+		Network: e.Model.Source.String(), Observation: e.Net.Obs(), FrontEnd: layers(e.Net.FrontEnd()),
+		Heads: layers(e.Net.Heads()), EveryStep: e.Net.EveryStep(), Scope: e.Design.Scope.String(),
 		DecayOutside: e.Outside, DecayPlastic: e.Plastic,
 		Design: e.Design.Name, DesignSource: e.Design.Source, Corners: len(e.Runs),
 		Inputs: e.Input.Name, Labels: e.Input.LabelsName,
@@ -263,6 +288,9 @@ func energyTable(w io.Writer, e *report.Energy) error {
 	r, m := e.Result, e.Model
 	steps, rect := r.Rect()
 	shape := fmt.Sprintf("%d sequences × %d steps × %d values", r.N, steps, e.Input.I)
+	if obs := e.Net.Obs(); len(obs) > 1 {
+		shape = fmt.Sprintf("%d sequences × %d steps × %v", r.N, steps, obs)
+	}
 	if !rect {
 		shape = fmt.Sprintf("%d sequences, %d steps, %d events on %d channels", r.N, len(r.PerStep), e.Input.Events(), e.Input.I)
 	}
@@ -272,6 +300,35 @@ func energyTable(w io.Writer, e *report.Energy) error {
 		{"recurrent unit", m.Unit.String(), ""},
 		{"hidden size", strconv.Itoa(m.Hidden), "neurons"},
 		{"synapses", strconv.Itoa(m.Synapses), "per step (readout excluded)"},
+	}
+	if e.Net.EveryStep() || len(e.Net.FrontEnd()) > 0 {
+		rows[len(rows)-1][2] = "per step, the core's (front-end and heads excluded)"
+	}
+	if fe := e.Net.FrontEnd(); len(fe) > 0 {
+		var parts []string
+		for _, l := range fe {
+			p := l.Kind
+			if l.Name != "" {
+				p = l.Name
+			}
+			parts = append(parts, p)
+		}
+		rows = append(rows, []string{"front-end", strings.Join(parts, " → "),
+			fmt.Sprintf("%d values into the core", m.Net.Cell.InputSize())})
+	}
+	if hs := e.Net.Heads(); len(hs) > 1 || e.Net.EveryStep() {
+		var parts []string
+		for _, h := range hs {
+			parts = append(parts, fmt.Sprintf("%s %d", h.Name, h.Out[0]))
+		}
+		when := "read after the last step"
+		if e.Net.EveryStep() {
+			when = "read at every step"
+		}
+		rows = append(rows, []string{"heads", strings.Join(parts, ", "), "outputs; " + when})
+	}
+	if e.Net.Whole() {
+		rows = append(rows, []string{"scope", "network", "front-end, core and heads priced (the paper energy is the core's)"})
 	}
 	if e.Plastic > 0 {
 		rows = append(rows, []string{"decay λ outside [0, 1]", fmt.Sprintf("%d of %d", e.Outside, e.Plastic),

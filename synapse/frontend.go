@@ -26,7 +26,7 @@ type stage struct {
 // Layer describes a front-end layer or a head of a built network.
 type Layer struct {
 	Name    string
-	Kind    string // "linear", "conv2d", "activation", "flatten", "permute", "head"
+	Kind    string // "linear", "conv2d", "relu", "tanh", "sigmoid", "flatten", "permute", "head"
 	In, Out []int  // shapes of one step
 }
 
@@ -157,7 +157,11 @@ func (s *stage) weighted() bool { return s.kind == arch.Linear || s.kind == arch
 
 // info describes the stage.
 func (s *stage) info() Layer {
-	return Layer{Name: s.name, Kind: s.kind.String(), In: slices.Clone(s.in), Out: slices.Clone(s.out)}
+	kind := s.kind.String()
+	if s.kind == arch.Act {
+		kind = s.act.String()
+	}
+	return Layer{Name: s.name, Kind: kind, In: slices.Clone(s.in), Out: slices.Clone(s.out)}
 }
 
 // forward computes the stage's output of in into out (len size(s.out)),
