@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/internal/fixture"
 	"github.com/neurosim/neurosim/internal/testutil"
 )
 
@@ -52,6 +53,23 @@ func BenchmarkSequence(b *testing.B) {
 			}
 			H := net.Cell.HiddenSize()
 			b.ReportMetric(float64(b.N)*float64(T*H*(H+I))/b.Elapsed().Seconds(), "synapse-upd/s")
+		})
+	}
+}
+
+// BenchmarkAgentStep runs one step of a reference agent: PONG_RNN's two
+// convolutions (400 and 81 positions) and core, and the pendulum STPN with
+// its linear front-end.
+func BenchmarkAgentStep(b *testing.B) {
+	for _, name := range []string{"PONG_RNN", "PEND_STPN"} {
+		net := fixture.Agent(b, name)
+		_, _, I, x := fixture.Observations(b, name)
+		b.Run(name, func(b *testing.B) {
+			r := net.NewRunner()
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Step(x[:I])
+			}
 		})
 	}
 }

@@ -344,13 +344,13 @@ type Runner struct {
 	row    []float64   // a row a device rewrites
 	outs   [][]float64 // each head's output
 	probe  probe       // the metered arrays: counts and device
-	plain  probe       // layers outside the scope: ideal, not counted
+	plain  probe       // layers outside the scope and the paper's energy: ideal, not counted
 	counts energy.Counts
 }
 
 // NewRunner allocates a runner with zeroed state.
 func (n *Network) NewRunner() *Runner {
-	r := &Runner{net: n, state: n.Cell.newState(), counts: energy.NewCounts(len(n.arrays))}
+	r := &Runner{net: n, state: n.Cell.newState(), counts: energy.NewCounts(len(n.arrays)), plain: probe{offBooks: true}}
 	var patch, acc, row int
 	for i := range n.front {
 		s := &n.front[i]
