@@ -25,7 +25,7 @@ type FeasibilityJSON struct {
 	STPN      string              `json:"stpn"`
 	Writes    []float64           `json:"write_energy_J"`
 	Taus      []float64           `json:"retention_s"`
-	Accuracy  []Value             `json:"stpn_accuracy"`
+	Accuracy  []Value             `json:"stpn_accuracy,omitempty"` // absent without labels
 	Versus    []FeasibilityVsJSON `json:"versus"`
 }
 
@@ -33,7 +33,7 @@ type FeasibilityJSON struct {
 // and write energy j.
 type FeasibilityVsJSON struct {
 	Model    string     `json:"model"`
-	Accuracy []Value    `json:"accuracy"`
+	Accuracy []Value    `json:"accuracy,omitempty"`
 	Ratio    [][]*Value `json:"energy_ratio"` // null where the model's energy is 0
 }
 
@@ -43,12 +43,16 @@ func WriteFeasibility(w io.Writer, f *report.Feasibility, fm Format) error {
 	j := FeasibilityJSON{Set: f.Set, Design: f.Design.Name, Sequences: f.Sequences, STPN: f.STPN,
 		Writes: f.Writes, Taus: f.Taus}
 	for _, a := range f.Accuracy {
-		j.Accuracy = append(j.Accuracy, Value(a))
+		if f.HasLabels {
+			j.Accuracy = append(j.Accuracy, Value(a))
+		}
 	}
 	for v, name := range f.Versus {
 		x := FeasibilityVsJSON{Model: name}
 		for i := range f.Taus {
-			x.Accuracy = append(x.Accuracy, Value(f.VersusAccuracy[v][i]))
+			if f.HasLabels {
+				x.Accuracy = append(x.Accuracy, Value(f.VersusAccuracy[v][i]))
+			}
 			row := make([]*Value, len(f.Writes))
 			for k, r := range f.Ratio[v][i] {
 				row[k] = bounded(r)
@@ -68,8 +72,11 @@ func WriteFeasibility(w io.Writer, f *report.Feasibility, fm Format) error {
 			for i, tau := range f.Taus {
 				for k, wr := range f.Writes {
 					r, a, b := f.Ratio[v][i][k], f.Accuracy[i], f.VersusAccuracy[v][i]
-					cw.Write([]string{name, full(tau), full(wr), full(r.Lo), full(r.Hi),
-						full(a.Lo), full(a.Hi), full(b.Lo), full(b.Hi)})
+					acc := []string{"", "", "", ""}
+					if f.HasLabels {
+						acc = []string{full(a.Lo), full(a.Hi), full(b.Lo), full(b.Hi)}
+					}
+					cw.Write(append([]string{name, full(tau), full(wr), full(r.Lo), full(r.Hi)}, acc...))
 				}
 			}
 		}
@@ -84,14 +91,19 @@ func WriteFeasibility(w io.Writer, f *report.Feasibility, fm Format) error {
 		for _, wr := range f.Writes {
 			head = append(head, si(wr, "J"))
 		}
-		head = append(head, "STPN accuracy (%)", name+" accuracy (%)")
+		if f.HasLabels {
+			head = append(head, "STPN accuracy (%)", name+" accuracy (%)")
+		}
 		rows := make([][]string, len(f.Taus))
 		for i, tau := range f.Taus {
 			row := []string{si(tau, "s")}
 			for _, r := range f.Ratio[v][i] {
 				row = append(row, ratioText(r))
 			}
-			rows[i] = append(row, numRange(f.Accuracy[i], 100), numRange(f.VersusAccuracy[v][i], 100))
+			if f.HasLabels {
+				row = append(row, numRange(f.Accuracy[i], 100), numRange(f.VersusAccuracy[v][i], 100))
+			}
+			rows[i] = row
 		}
 		right := make([]int, len(head)-1)
 		for k := range right {
@@ -176,6 +188,10 @@ func WriteFeasibilityPNG(w io.Writer, f *report.Feasibility) error {
 			f.STPN, name, percent(acc), f.Design.Name)
 		p.X.Label.Text = "energy of one STP write event"
 		p.Y.Label.Text = "retention τ (STPN accuracy)"
+		if !f.HasLabels {
+			p.Title.Text = fmt.Sprintf("%s joules ÷ %s joules on %s; blue: STPN cheaper", f.STPN, name, f.Design.Name)
+			p.Y.Label.Text = "retention τ"
+		}
 		g := ratioGrid(f.Ratio[v])
 		hm := plotter.NewHeatMap(g, pal)
 		hm.Min, hm.Max = -span, span
@@ -201,7 +217,11 @@ func WriteFeasibilityPNG(w io.Writer, f *report.Feasibility) error {
 			xt = append(xt, plot.Tick{Value: float64(k), Label: si(wr, "J")})
 		}
 		for i, tau := range f.Taus {
-			yt = append(yt, plot.Tick{Value: float64(i), Label: fmt.Sprintf("%s (%s)", si(tau, "s"), percent(f.Accuracy[i]))})
+			label := si(tau, "s")
+			if f.HasLabels {
+				label += " (" + percent(f.Accuracy[i]) + ")"
+			}
+			yt = append(yt, plot.Tick{Value: float64(i), Label: label})
 		}
 		p.X.Tick.Marker = plot.ConstantTicks(xt)
 		p.Y.Tick.Marker = plot.ConstantTicks(yt)

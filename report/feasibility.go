@@ -19,6 +19,8 @@ type FeasibilityOptions struct {
 	// Versus the models it is compared with (nil = every other model).
 	STPN   string
 	Versus []string
+	// Models selects the set's model folders by a pattern (CompareOptions.Models).
+	Models string
 	// Writes are the energies of one STP write event (J) and Taus the
 	// retention time constants of the volatile element (s), the two axes.
 	Writes, Taus []float64
@@ -47,6 +49,9 @@ type Feasibility struct {
 	// model v's.
 	Accuracy       []Interval
 	VersusAccuracy [][]Interval
+	// HasLabels says the set has labels, so accuracies (an agent set has
+	// none: its accuracies are NaN).
+	HasLabels bool
 }
 
 // MaxFeasibilityPoints bounds each axis of the grid.
@@ -75,7 +80,7 @@ func RunFeasibility(ctx context.Context, fsys fs.FS, name string, opt Feasibilit
 			return nil, fmt.Errorf("feasibility: retention τ %g s; want a finite time above 0", tau)
 		}
 	}
-	members, set, err := readSet(fsys, name, "")
+	members, set, err := readSet(fsys, name, opt.Models)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +90,8 @@ func RunFeasibility(ctx context.Context, fsys fs.FS, name string, opt Feasibilit
 			return nil, err
 		}
 	}
-	f := &Feasibility{Set: name, Design: base, Sequences: set.N, Writes: opt.Writes, Taus: opt.Taus}
+	f := &Feasibility{Set: name, Design: base, Sequences: set.N, Writes: opt.Writes, Taus: opt.Taus,
+		HasLabels: set.Labels != nil}
 	var stpn *Model
 	for _, m := range models {
 		if (opt.STPN == "" && m.Unit == arch.STPNr && stpn == nil) || m.Name == opt.STPN {

@@ -156,3 +156,32 @@ func TestCompareAgentSet(t *testing.T) {
 		t.Errorf("a pattern matching nothing: exit %d, %q", code, stderr)
 	}
 }
+
+// breakeven and feasibility take agent sets as compare does; an agent set
+// has no labels, so feasibility reports no accuracy (not NaN).
+func TestBreakevenAndFeasibilityOnAgentSet(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "feasibility", "--set", testutil.Testdata("rl"), "--models", "PENDRAW_*",
+		"--writes", "1fJ,1nJ,2", "--taus", "1ms,1s,2", "--format", "json")
+	if code != 0 {
+		t.Fatalf("feasibility: exit %d: %s", code, stderr)
+	}
+	var f map[string]any
+	if err := json.Unmarshal([]byte(stdout), &f); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f["stpn_accuracy"]; ok || f["stpn"] != "PENDRAW_STPN" || len(f["versus"].([]any)) != 4 {
+		t.Errorf("feasibility on PENDRAW_*: %v", f)
+	}
+	code, stdout, stderr = runCLI(t, "breakeven", "--set", testutil.Testdata("rl"), "--models", "PEND_*",
+		"--design", "rram-neurosim", "--format", "json")
+	if code != 0 {
+		t.Fatalf("breakeven: exit %d: %s", code, stderr)
+	}
+	var b map[string]any
+	if err := json.Unmarshal([]byte(stdout), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b["stpn"] != "PEND_STPN" || len(b["models"].([]any)) != 4 {
+		t.Errorf("breakeven on PEND_*: %v", b)
+	}
+}

@@ -79,6 +79,7 @@ energy per event are replaced by the grid's.`,
 	fl.StringVar(&set, "set", "", "fixture set directory (default: the embedded reference ART set)")
 	fl.StringVar(&opt.STPN, "stpn", "", "the STPN model (default: the first STPNr model of the set)")
 	fl.StringVar(&versus, "versus", "", "models to compare with, comma-separated (default: every other model)")
+	fl.StringVar(&opt.Models, "models", "", "only the model folders whose names match this pattern (e.g. 'PEND_*')")
 	fl.StringVar(&writes, "writes", "1fJ,1nJ,7", "write energies per event: LOW,HIGH,N (N values evenly spaced in log)")
 	fl.StringVar(&taus, "taus", "100us,1s,9", "retention time constants τ: LOW,HIGH,N (evenly spaced in log)")
 	fl.StringVar(&png, "png", "", "write the map as a PNG heat map")
