@@ -169,7 +169,7 @@ const (
 	MaxLayers   = 64
 	MaxHeads    = 16
 	MaxObsRank  = 4
-	MaxElements = 1 << 24 // values in one step's observation or layer output
+	MaxElements = 1 << 22 // values in one step's observation or layer output
 	MaxKernel   = 1 << 10
 )
 

@@ -39,6 +39,18 @@
 // every channel present, Δ ≡ 1, every step one period long; it takes exactly
 // the steps of the reference evaluation.
 //
+// # What a network answers
+//
+// A network is a front-end, a core and heads (synapse.Network). A step
+// feeds one observation through all three; its paper energy is the core's.
+// A network read out after its last step (the paper's ART network) answers
+// once per sequence (Result.Logits, Predicted); an agent's heads are read at
+// every step, and Options.Outputs keeps each head's output at every step
+// (Result.Outputs: the action logits and value of every step), memory
+// being spent only when asked. Under a design whose scope is the whole
+// network, the front-end's and heads' reads are counted too — a once-read
+// readout with the sequence's last step.
+//
 // # Cost follows events
 //
 // Nothing runs for silent intervals: a gap of any length costs one decay
