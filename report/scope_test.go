@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -111,5 +112,40 @@ func TestWholeNetworkScopePricesPositions(t *testing.T) {
 	n := float64(whole.Joules.ByLocation[5][energy.Neuron].Lo - core.Joules.ByLocation[1][energy.Neuron].Lo)
 	if e := d.Readout.NeuronEnergy.Lo * extra; math.Abs(n-e) > 1e-12*e {
 		t.Errorf("front-end neurons %v J, want %v J", n, e)
+	}
+}
+
+// An agent on a noisy, varied chip holding the whole network gives the same
+// bits — energies, joules, logits and values at every step — whatever the
+// number of workers.
+func TestAgentRunsIndependentOfWorkers(t *testing.T) {
+	m, err := report.LoadModel(testutil.Testdata("rl", "PEND_STPN", "model.pth"), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := workload.LoadInputs(testutil.Testdata("rl", "observations_PEND.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := scoped(t, "pcm", "network")
+	var first *report.Energy
+	for _, workers := range []int{1, 3, 8} {
+		e, err := report.Evaluate(context.Background(), m, d, set, nil, report.EvalOptions{Workers: workers, Outputs: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = e
+			continue
+		}
+		for k := range e.Runs {
+			a, b := first.Runs[k].Result, e.Runs[k].Result
+			if !slices.Equal(a.PerStep, b.PerStep) || !slices.Equal(a.Outputs[0], b.Outputs[0]) || !slices.Equal(a.Outputs[1], b.Outputs[1]) {
+				t.Errorf("corner %d: results differ between 1 and %d workers", k, workers)
+			}
+		}
+		if first.Joules.Total != e.Joules.Total {
+			t.Errorf("joules %v with 1 worker, %v with %d", first.Joules.Total, e.Joules.Total, workers)
+		}
 	}
 }
