@@ -103,7 +103,7 @@ func (st *fwState) step(x []float64, delta float64, pr *probe) energy.Paper {
 				copy(row, st.a[r*H:(r+1)*H])
 			}
 			return row
-		})
+		}, nil)
 		copy(hs, st.next)
 		fw.activate(hs, pr)
 	}

@@ -115,7 +115,7 @@ func (st *miconiState) step(x []float64, _ float64, pr *probe) energy.Paper {
 			}
 		}
 		return row
-	})
+	}, nil)
 	for i, v := range st.pre {
 		st.h[i] = math.Tanh(v)
 	}

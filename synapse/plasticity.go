@@ -139,21 +139,34 @@ func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64, m *energ
 			s = rowScale[r]
 		}
 		off := r * p.cols
-		row := F[off : off+p.cols]
-		l := lam[off : off+p.cols]
-		g := p.gamma[off : off+p.cols]
-		if p.typ == arch.PromptDecay {
+		n := len(pre)
+		row := F[off : off+n]
+		l := lam[off : off+n]
+		g := p.gamma[off : off+n]
+		switch {
+		case p.typ == arch.PromptDecay:
 			for c, x := range pre {
 				row[c] = l[c] * (row[c]*s + g[c]*(y*x))
 			}
-		} else {
+		case s == 1:
+			// row·1 is row: the plain update without the multiply.
+			for c, x := range pre {
+				row[c] = row[c]*l[c] + g[c]*(y*x)
+			}
+		default:
 			for c, x := range pre {
 				row[c] = row[c]*s*l[c] + g[c]*(y*x)
 			}
 		}
 		if clamped {
+			// As math.Min(math.Max(v, lo), hi) for every non-NaN v (±0
+			// included), and NaN stays NaN.
 			for c, v := range row {
-				row[c] = math.Min(math.Max(v, lo), hi)
+				if v < lo {
+					row[c] = lo
+				} else if v > hi {
+					row[c] = hi
+				}
 			}
 		}
 		if m != nil {

@@ -64,14 +64,28 @@ type probe struct {
 	// design's scope (a front-end or head under the core's scope): ideal,
 	// uncounted, only their sums wanted.
 	offBooks bool
+	// nz lists the columns of the current read whose presynaptic value is
+	// nonzero (scratch of the fused kernels).
+	nz []int32
 }
+
+// fusedRow reads row r of an array without materialising its efficacies
+// for anyone else: it returns Σ_f e_f z_f and Σ_f z_f² |e_f| exactly as
+// mac would on the row, using nz (the columns with z_f ≠ 0) where zero
+// columns cannot matter.
+type fusedRow func(r int, z []float64, nz []int32) (acc, paper float64)
 
 // read is the one read loop of every synaptic array: for each postsynaptic
 // row r it takes the row of efficacies row(r) returns (built in a scratch
 // row the device may rewrite, when there is a device), reads it against the
 // presynaptic vector z, adds Σ_f e_f z_f to out[r], and returns the paper
 // energy Σ_r Σ_f z_f² |e_rf| of the read, metering it as array a.
-func (p *probe) read(a int, z, out []float64, rows int, row func(r int) []float64) float64 {
+//
+// fused, when not nil, computes the same two sums for a row in fewer passes
+// (the cell's own kernel); it is used when the read is ideal — no device
+// rewrites the efficacies and no count needs them one by one — and gives
+// the same bits as row followed by mac.
+func (p *probe) read(a int, z, out []float64, rows int, row func(r int) []float64, fused fusedRow) float64 {
 	if p.offBooks {
 		for r := range rows {
 			out[r] += dot(row(r), z)
@@ -80,15 +94,36 @@ func (p *probe) read(a int, z, out []float64, rows int, row func(r int) []float6
 	}
 	p.begin(a, z, rows)
 	var e float64
-	for r := range rows {
-		acc, er := p.row(a, r, row(r), z)
-		out[r] += acc
-		e += er
+	if fused != nil && p.dev == nil && !p.meter.Abs && !p.meter.Peak {
+		nz := p.nonzero(z)
+		for r := range rows {
+			acc, er := fused(r, z, nz)
+			out[r] += acc
+			e += er
+		}
+	} else {
+		for r := range rows {
+			acc, er := p.row(a, r, row(r), z)
+			out[r] += acc
+			e += er
+		}
 	}
 	if p.c != nil {
 		p.c.Arrays[a].Paper += e
 	}
 	return e
+}
+
+// nonzero lists the columns of z whose value is not zero, in order.
+func (p *probe) nonzero(z []float64) []int32 {
+	nz := p.nz[:0]
+	for c, v := range z {
+		if v != 0 {
+			nz = append(nz, int32(c))
+		}
+	}
+	p.nz = nz
+	return nz
 }
 
 // begin counts one read of array a driven by z over rows rows (nothing when
@@ -164,6 +199,23 @@ func dot(e, z []float64) float64 {
 		acc += v * z[c]
 	}
 	return acc
+}
+
+// macSparse is mac over the columns nz (those with z_f ≠ 0) of a row of
+// finite efficacies: a zero column adds ±0 to each sum, which changes
+// neither (a sum that starts at +0 never becomes −0), so the result is
+// mac's to the bit. A dense z is read contiguously.
+func macSparse(e, z []float64, nz []int32) (acc, paper float64) {
+	if 4*len(nz) > 3*len(e) {
+		return mac(e, z)
+	}
+	e = e[:len(z)]
+	for _, c := range nz {
+		v, zc := e[c], z[c]
+		acc += v * zc
+		paper += zc * zc * math.Abs(v)
+	}
+	return acc, paper
 }
 
 // mac returns Σ e_f z_f and Σ z_f² |e_f|.

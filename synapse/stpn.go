@@ -61,6 +61,67 @@ func (l *stpLayer) normalise(r int, row []float64) float64 {
 	return inv
 }
 
+// fusedRow reads row r of the total efficacy S = W + F (F on the columns
+// [p0, p0 + len(f)) of W's row w), normalised when the layer normalises,
+// against z: the same bits as building the row, normalise and mac, in two
+// passes instead of five. It also returns the factor applied (1 without
+// normalisation), kept for the update of F. row is scratch (len(w)).
+func (l *stpLayer) fusedRow(r int, w, f []float64, p0 int, norm bool, row, z []float64, nz []int32) (acc, paper, inv float64) {
+	n := len(w)
+	row, z = row[:n], z[:n]
+	p1 := p0 + len(f)
+	// S = W + F and Σ S² in one pass, in column order.
+	var ss float64
+	for c, v := range w[:p0] {
+		row[c] = v
+		ss += v * v
+	}
+	wp, rp := w[p0:p1], row[p0:p1]
+	for c, fv := range f {
+		v := wp[c] + fv
+		rp[c] = v
+		ss += v * v
+	}
+	for c, v := range w[p1:] {
+		row[p1+c] = v
+		ss += v * v
+	}
+	inv = 1
+	if norm {
+		nn := math.Sqrt(ss)
+		if l.gain != nil {
+			nn *= l.gain[r]
+		}
+		inv = 1 / (nn + normEps)
+	}
+	// Skipping the zero columns is exact when every efficacy is finite,
+	// which a finite Σ S² guarantees (see macSparse); otherwise read all.
+	sparse := ss-ss == 0 && 4*len(nz) <= 3*n
+	switch {
+	case sparse && norm:
+		for _, c := range nz {
+			g, zc := row[c]*inv, z[c]
+			acc += g * zc
+			paper += zc * zc * math.Abs(g)
+		}
+	case sparse:
+		for _, c := range nz {
+			g, zc := row[c], z[c]
+			acc += g * zc
+			paper += zc * zc * math.Abs(g)
+		}
+	case norm:
+		for c, v := range row {
+			g, zc := v*inv, z[c]
+			acc += g * zc
+			paper += zc * zc * math.Abs(g)
+		}
+	default:
+		acc, paper = mac(row, z)
+	}
+	return acc, paper, inv
+}
+
 // newSTPLayer reads W (rows × cols), the bias, the layer norm, the learned
 // weight-norm gain and the "post" normalisation (whose F starts at column
 // p0) as the config asks.
@@ -162,6 +223,10 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 			st.inv[r] = s.normalise(r, row)
 		}
 		return row
+	}, func(r int, z []float64, nz []int32) (acc, paper float64) {
+		acc, paper, st.inv[r] = s.fusedRow(r, s.w[r*s.cols:(r+1)*s.cols], st.f[r*pc:(r+1)*pc], s.p0,
+			s.stp.WeightNorm, st.row, z, nz)
+		return acc, paper
 	})
 	if s.bias != nil {
 		for r, b := range s.bias {
