@@ -231,6 +231,16 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, in.N))
+	// A clocked set whose network has a lock-step kernel runs Lanes
+	// sequences at a time; each gives its own bits either way.
+	ws := make([]*worker, workers)
+	for i := range ws {
+		ws[i] = newWorker(net, in.I, opt)
+	}
+	group := 1
+	if ws[0].blk != nil {
+		group = synapse.Lanes
+	}
 	var (
 		next, done atomic.Int64
 		mu         sync.Mutex
@@ -238,28 +248,35 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 		failed     error // the failure of the lowest-numbered sequence
 		failedAt   = in.N
 	)
-	for range workers {
+	for _, w := range ws {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWorker(net, in.I, opt)
 			for {
-				n := int(next.Add(1) - 1)
+				n := int(next.Add(int64(group)) - int64(group))
 				if n >= in.N || ctx.Err() != nil {
 					return
 				}
-				if err := w.sequence(in, n, res, opt); err != nil {
+				ns := min(group, in.N-n)
+				var at int
+				var err error
+				if group > 1 {
+					at, err = w.lanes(in, n, ns, res, opt)
+				} else {
+					at, err = n, w.sequence(in, n, res, opt)
+				}
+				if err != nil {
 					// Report the first failing sequence in sequence order, so
 					// the message does not depend on the worker count.
 					mu.Lock()
-					if n < failedAt {
-						failed, failedAt = err, n
+					if at < failedAt {
+						failed, failedAt = err, at
 					}
 					mu.Unlock()
 					continue
 				}
 				if opt.Progress != nil {
-					d := int(done.Add(1))
+					d := int(done.Add(int64(ns)))
 					mu.Lock()
 					opt.Progress(d, in.N)
 					mu.Unlock()
@@ -290,29 +307,54 @@ func (e *NumericError) Error() string {
 		e.Sequence, e.Step, e.Quantity, e.Value)
 }
 
-// worker is one goroutine's runner, input buffer and device.
+// worker is one goroutine's runner (or block of runners in lock-step),
+// input buffers and devices.
 type worker struct {
 	r     *synapse.Runner
 	x     []float64
 	seed  Seeder
 	every bool // the network reads its heads at every step
+	// blk steps Lanes sequences of a clocked set in lock-step when the
+	// network has a kernel for it and nothing needs its synapses one by
+	// one (nil otherwise); xs are its lanes' inputs.
+	blk *synapse.Block
+	xs  [][]float64
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
-	w := &worker{r: net.NewRunner(), x: make([]float64, width), every: net.EveryStep()}
-	if opt.Meter != nil {
-		w.r.Meter(*opt.Meter)
-	}
-	if opt.Tiling != nil {
-		w.r.SetTiling(opt.Tiling)
-	}
-	if opt.Device != nil {
-		if dev := opt.Device(); dev != nil {
-			w.r.SetDevice(dev)
-			w.seed, _ = dev.(Seeder)
+	w := &worker{x: make([]float64, width), every: net.EveryStep()}
+	w.r, w.seed = configure(net.NewRunner(), opt)
+	if opt.Clocked {
+		blk := net.NewBlock()
+		for l := range synapse.Lanes {
+			configure(blk.Runner(l), opt)
+		}
+		if blk.Reset(); blk.Lockstep() {
+			w.blk = blk
+			for range synapse.Lanes {
+				w.xs = append(w.xs, make([]float64, width))
+			}
 		}
 	}
 	return w
+}
+
+// configure sets a runner up as opt asks: meter, tiling, device.
+func configure(r *synapse.Runner, opt Options) (*synapse.Runner, Seeder) {
+	var seed Seeder
+	if opt.Meter != nil {
+		r.Meter(*opt.Meter)
+	}
+	if opt.Tiling != nil {
+		r.SetTiling(opt.Tiling)
+	}
+	if opt.Device != nil {
+		if dev := opt.Device(); dev != nil {
+			r.SetDevice(dev)
+			seed, _ = dev.(Seeder)
+		}
+	}
+	return r, seed
 }
 
 func finite(v float64) bool { return v-v == 0 }
@@ -323,7 +365,6 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 		w.seed.Seed(n)
 	}
 	steps := in.Seqs[n].Steps
-	off := res.Offsets[n]
 	for k := range steps {
 		st := &steps[k]
 		delta := 1.0
@@ -332,53 +373,117 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 		}
 		st.Dense(w.x)
 		e := w.r.StepFor(w.x, delta)
-		if !finite(float64(e)) {
-			return &NumericError{Sequence: n, Step: k, Quantity: "the paper energy", Value: float64(e)}
+		if err := w.record(w.r, in, n, k, e, delta, res, opt); err != nil {
+			return err
 		}
-		res.PerStep[off+k] = e
-		for h, out := range res.Outputs {
-			v := w.r.Head(h)
-			copy(out[(off+k)*len(v):], v)
-		}
-		if opt.KeepSteps {
-			active := 0
-			for _, v := range st.Value {
-				if v != 0 {
-					active++
+	}
+	return w.finish(w.r, in, n, res)
+}
+
+// lanes runs sequences n … n+ns−1 (ns ≤ Lanes) of a clocked set in
+// lock-step; lanes past the set run on zeros and are not recorded. It
+// returns the first failing sequence and its error.
+func (w *worker) lanes(in *workload.Stream, n, ns int, res *Result, opt Options) (int, error) {
+	T := len(in.Seqs[n].Steps)
+	for l := 1; l < ns; l++ {
+		if len(in.Seqs[n+l].Steps) != T {
+			// Not one length: one at a time.
+			for i := n; i < n+ns; i++ {
+				if err := w.sequence(in, i, res, opt); err != nil {
+					return i, err
 				}
 			}
-			t := workload.Seconds(st.T)
-			if opt.Clocked {
-				t = float64(k) * opt.StepSeconds
-			}
-			res.Times[off+k], res.Deltas[off+k], res.Active[off+k] = t, delta, active
+			return n, nil
 		}
-		if res.Counts != nil {
-			c := w.r.Counts()
-			for a := range c.Arrays {
-				if m := &c.Arrays[a]; !finite(m.CellZ2) || !finite(m.CellZ1) {
-					return &NumericError{Sequence: n, Step: k, Quantity: "the cell current sum Σ z²·G", Value: m.CellZ2}
-				}
-			}
-			// A step lasts until the next step of its sequence; the last
-			// step, like every step of a clocked input, one period.
-			if k+1 < len(steps) && !opt.Clocked {
-				c.Seconds = workload.Seconds(steps[k+1].T - st.T)
+	}
+	w.blk.Reset()
+	var e [synapse.Lanes]energy.Paper
+	var errs [synapse.Lanes]error
+	for k := range T {
+		for l, x := range w.xs {
+			if l < ns {
+				in.Seqs[n+l].Steps[k].Dense(x)
 			} else {
-				c.Periods = 1
+				clear(x)
 			}
-			res.Counts[n].Add(c)
-			if res.StepCounts != nil {
-				res.StepCounts[off+k].Add(c)
+		}
+		w.blk.Step(w.xs, e[:])
+		for l := range ns {
+			if errs[l] == nil {
+				errs[l] = w.record(w.blk.Runner(l), in, n+l, k, e[l], 1, res, opt)
 			}
 		}
 	}
+	for l := range ns {
+		if errs[l] == nil {
+			errs[l] = w.finish(w.blk.Runner(l), in, n+l, res)
+		}
+		if errs[l] != nil {
+			return n + l, errs[l]
+		}
+	}
+	return n, nil
+}
+
+// record keeps what step k of sequence n did on runner r: its paper
+// energy e, head outputs, timing and counts.
+func (w *worker) record(r *synapse.Runner, in *workload.Stream, n, k int, e energy.Paper, delta float64, res *Result, opt Options) error {
+	steps := in.Seqs[n].Steps
+	st := &steps[k]
+	off := res.Offsets[n]
+	if !finite(float64(e)) {
+		return &NumericError{Sequence: n, Step: k, Quantity: "the paper energy", Value: float64(e)}
+	}
+	res.PerStep[off+k] = e
+	for h, out := range res.Outputs {
+		v := r.Head(h)
+		copy(out[(off+k)*len(v):], v)
+	}
+	if opt.KeepSteps {
+		active := 0
+		for _, v := range st.Value {
+			if v != 0 {
+				active++
+			}
+		}
+		t := workload.Seconds(st.T)
+		if opt.Clocked {
+			t = float64(k) * opt.StepSeconds
+		}
+		res.Times[off+k], res.Deltas[off+k], res.Active[off+k] = t, delta, active
+	}
+	if res.Counts != nil {
+		c := r.Counts()
+		for a := range c.Arrays {
+			if m := &c.Arrays[a]; !finite(m.CellZ2) || !finite(m.CellZ1) {
+				return &NumericError{Sequence: n, Step: k, Quantity: "the cell current sum Σ z²·G", Value: m.CellZ2}
+			}
+		}
+		// A step lasts until the next step of its sequence; the last
+		// step, like every step of a clocked input, one period.
+		if k+1 < len(steps) && !opt.Clocked {
+			c.Seconds = workload.Seconds(steps[k+1].T - st.T)
+		} else {
+			c.Periods = 1
+		}
+		res.Counts[n].Add(c)
+		if res.StepCounts != nil {
+			res.StepCounts[off+k].Add(c)
+		}
+	}
+	return nil
+}
+
+// finish reads sequence n's logits out of runner r after its last step.
+func (w *worker) finish(r *synapse.Runner, in *workload.Stream, n int, res *Result) error {
+	steps := in.Seqs[n].Steps
+	off := res.Offsets[n]
 	logits := res.Logits[n*res.Classes : (n+1)*res.Classes]
-	copy(logits, w.r.Logits())
+	copy(logits, r.Logits())
 	if res.Counts != nil && !w.every {
 		// The readout of a network read once per sequence, when its heads
 		// are metered (a design whose scope is the whole network).
-		c := w.r.Counts()
+		c := r.Counts()
 		res.Counts[n].Add(c)
 		if res.StepCounts != nil && len(steps) > 0 {
 			res.StepCounts[off+len(steps)-1].Add(c)

@@ -139,23 +139,25 @@ func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64, m *energ
 			s = rowScale[r]
 		}
 		off := r * p.cols
-		n := len(pre)
-		row := F[off : off+n]
-		l := lam[off : off+n]
-		g := p.gamma[off : off+n]
+		// Slices of one length, so that the loops carry no bounds checks.
+		row := F[off : off+p.cols]
+		pre := pre[:len(row)]
+		l := lam[off : off+len(row)]
+		g := p.gamma[off : off+len(row)]
+		l, g = l[:len(row)], g[:len(row)]
 		switch {
 		case p.typ == arch.PromptDecay:
-			for c, x := range pre {
-				row[c] = l[c] * (row[c]*s + g[c]*(y*x))
+			for c, f := range row {
+				row[c] = l[c] * (f*s + g[c]*(y*pre[c]))
 			}
 		case s == 1:
 			// row·1 is row: the plain update without the multiply.
-			for c, x := range pre {
-				row[c] = row[c]*l[c] + g[c]*(y*x)
+			for c, f := range row {
+				row[c] = f*l[c] + g[c]*(y*pre[c])
 			}
 		default:
-			for c, x := range pre {
-				row[c] = row[c]*s*l[c] + g[c]*(y*x)
+			for c, f := range row {
+				row[c] = f*s*l[c] + g[c]*(y*pre[c])
 			}
 		}
 		if clamped {

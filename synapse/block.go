@@ -1,0 +1,344 @@
+package synapse
+
+import (
+	"math"
+
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/energy"
+)
+
+// Lanes is the number of sequences a Block steps in lock-step.
+const Lanes = 4
+
+// Block steps Lanes sequences of one network in lock-step, one network step
+// at a time, so that each synapse's trained parameters (W, λ, γ) are read
+// once for all of them and the lanes' sums run as independent chains. Every
+// lane gives the bits its own Runner would: lanes are only interleaved,
+// never mixed, and each lane's sums are taken in the Runner's order.
+//
+// A Block has a lock-step kernel for STPN layers read ideally (no device,
+// no per-synapse count) with no front-end, at Δ = 1; for any other network
+// or probe Step runs the lanes one after the other through their Runners.
+// Like a Runner, a Block is not safe for concurrent use.
+type Block struct {
+	runners [Lanes]*Runner
+	k       *stpnBlock // the lock-step kernel, nil without one
+	lock    bool       // this sequence runs through k (decided by Reset)
+}
+
+// NewBlock allocates a block of Lanes runners with zeroed state.
+func (n *Network) NewBlock() *Block {
+	b := &Block{}
+	for i := range b.runners {
+		b.runners[i] = n.NewRunner()
+	}
+	if s, ok := n.Cell.(*STPN); ok && len(n.front) == 0 && s.lockstep() {
+		b.k = newSTPNBlock(s)
+	}
+	return b
+}
+
+// Runner returns lane i's runner: configure it (Meter, SetDevice,
+// SetTiling) like any runner, and read its outputs after a step.
+func (b *Block) Runner(i int) *Runner { return b.runners[i] }
+
+// Reset zeroes every lane's state: the next step starts Lanes sequences.
+// Whether they run through the lock-step kernel is decided here, from the
+// runners' configuration, which must not change before the next Reset.
+func (b *Block) Reset() {
+	for _, r := range b.runners {
+		r.Reset()
+	}
+	b.lock = b.k != nil && b.ideal()
+	if b.lock {
+		clear(b.k.f)
+	}
+}
+
+// Lockstep reports whether the sequences since the last Reset run through
+// the lock-step kernel.
+func (b *Block) Lockstep() bool { return b.lock }
+
+// Step feeds xs[i] to lane i, Δ = 1 (len(xs) == Lanes; a lane without a
+// sequence of its own can be fed zeros), and writes each lane's paper
+// energy to e[i].
+func (b *Block) Step(xs [][]float64, e []energy.Paper) {
+	if b.lock {
+		b.k.step(b, xs, e)
+		return
+	}
+	for i, x := range xs {
+		e[i] = b.runners[i].StepFor(x, 1)
+	}
+}
+
+// ideal reports whether every lane reads ideally with nothing counted per
+// synapse, the condition of the lock-step kernel.
+func (b *Block) ideal() bool {
+	for _, r := range b.runners {
+		p := &r.probe
+		if p.dev != nil || p.meter.Abs || p.meter.Peak || p.meter.Writes || r.net.Desc.EveryStep {
+			return false
+		}
+	}
+	return true
+}
+
+// lockstep reports whether the layer's options are those of the lock-step
+// kernel: the paper's STPN (weight normalisation with the "pre" plastic
+// norm and no learned gain, or none at all), Hebbian stp updates, no layer
+// norm, no "post" normalisation.
+func (s *STPN) lockstep() bool {
+	st := s.stp
+	norm := !st.WeightNorm || (st.PlasticNormTime == arch.NormPre && s.gain == nil)
+	return norm && s.post == nil && s.ln == nil && s.plast.typ != arch.PromptDecay && s.plast.rule != arch.Oja
+}
+
+// stpnBlock holds Lanes sequences' STPN state interleaved: element k of
+// lane b at k·Lanes + b.
+type stpnBlock struct {
+	s   *STPN
+	f   []float64 // F, hidden × plastic columns × Lanes
+	z   []float64 // [x ; h_{t−1}], cols × Lanes
+	u   []float64 // the Hebbian presynaptic vector, plastic columns × Lanes
+	row []float64 // one row of S = W + F, cols × Lanes
+	pre []float64 // preactivations, hidden × Lanes
+	inv []float64 // 1/(‖S_r‖ + ε), hidden × Lanes
+	nz  []int32   // columns where some lane's z is nonzero
+	all []int32   // every column, in order
+}
+
+func newSTPNBlock(s *STPN) *stpnBlock {
+	pc := s.p1 - s.p0
+	k := &stpnBlock{s: s,
+		f:   make([]float64, s.hidden*pc*Lanes),
+		z:   make([]float64, s.cols*Lanes),
+		u:   make([]float64, pc*Lanes),
+		row: make([]float64, s.cols*Lanes),
+		pre: make([]float64, s.hidden*Lanes),
+		inv: make([]float64, s.hidden*Lanes),
+		all: make([]int32, s.cols),
+	}
+	for c := range k.all {
+		k.all[c] = int32(c)
+	}
+	return k
+}
+
+// step is stpnState.step for Lanes sequences at once, lane by lane the same
+// operations in the same order.
+func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
+	s := k.s
+	cols, pc := s.cols, s.p1-s.p0
+	var st [Lanes]*stpnState
+	for l, r := range b.runners {
+		st[l] = r.state.(*stpnState)
+		if r.probe.c != nil {
+			r.counts.Reset()
+			r.counts.Steps = 1
+		}
+		z := st[l].z
+		copy(z, xs[l])
+		copy(z[s.in:], st[l].h)
+		r.probe.begin(0, z, s.hidden)
+		for c, v := range z {
+			k.z[c*Lanes+l] = v
+		}
+	}
+	// The columns some lane drives; every lane's zero columns add ±0, so
+	// reading only these is exact while every efficacy is finite.
+	k.nz = k.nz[:0]
+	for c := range cols {
+		zc := k.z[c*Lanes : c*Lanes+Lanes]
+		if zc[0] != 0 || zc[1] != 0 || zc[2] != 0 || zc[3] != 0 {
+			k.nz = append(k.nz, int32(c))
+		}
+	}
+	var paper [Lanes]float64
+	for r := range s.hidden {
+		acc, er := k.readRow(r, cols, pc)
+		for l := range Lanes {
+			k.pre[r*Lanes+l] = acc[l]
+			paper[l] += er[l]
+		}
+	}
+	for l, rn := range b.runners {
+		h := st[l].h
+		for r := range h {
+			v := k.pre[r*Lanes+l]
+			if s.bias != nil {
+				v += s.bias[r]
+			}
+			h[r] = s.act.Apply(v)
+		}
+		rn.probe.neurons(s.hidden)
+		if rn.probe.c != nil {
+			rn.probe.c.Arrays[0].Paper += paper[l]
+		}
+		e[l] = energy.Paper(paper[l])
+		// The Hebbian presynaptic vector: [x_t ; h] on the plastic columns,
+		// h the new hidden state (ART) or the one that drove the synapses.
+		z := st[l].z
+		if s.pre == arch.NewHidden {
+			copy(z[s.in:], h)
+		}
+		for c, v := range z[s.p0:s.p1] {
+			k.u[c*Lanes+l] = v
+		}
+	}
+	k.update(st, pc)
+}
+
+// readRow reads row r of every lane: S = W + F and Σ S² in one pass, then
+// the normalised row against z, as stpLayer.fusedRow does for one lane.
+func (k *stpnBlock) readRow(r, cols, pc int) (acc, paper [Lanes]float64) {
+	s := k.s
+	w := s.w[r*cols : (r+1)*cols]
+	row := k.row[:cols*Lanes]
+	f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
+	var s0, s1, s2, s3 float64
+	for c, v := range w[:s.p0] {
+		q := row[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
+		q[0], q[1], q[2], q[3] = v, v, v, v
+		vv := v * v
+		s0 += vv
+		s1 += vv
+		s2 += vv
+		s3 += vv
+	}
+	wp := w[s.p0:s.p1]
+	rp := row[s.p0*Lanes : s.p1*Lanes]
+	if haveKernels4 {
+		ss := [Lanes]float64{s0, s1, s2, s3}
+		sumSquares4(wp, f, rp, &ss)
+		s0, s1, s2, s3 = ss[0], ss[1], ss[2], ss[3]
+		wp = nil
+	}
+	for c, v := range wp {
+		fc := f[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
+		q := rp[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
+		v0, v1, v2, v3 := v+fc[0], v+fc[1], v+fc[2], v+fc[3]
+		q[0], q[1], q[2], q[3] = v0, v1, v2, v3
+		s0 += v0 * v0
+		s1 += v1 * v1
+		s2 += v2 * v2
+		s3 += v3 * v3
+	}
+	for c, v := range w[s.p1:] {
+		q := row[(s.p1+c)*Lanes : (s.p1+c)*Lanes+Lanes : (s.p1+c)*Lanes+Lanes]
+		q[0], q[1], q[2], q[3] = v, v, v, v
+		vv := v * v
+		s0 += vv
+		s1 += vv
+		s2 += vv
+		s3 += vv
+	}
+	ss := [Lanes]float64{s0, s1, s2, s3}
+	inv := [Lanes]float64{1, 1, 1, 1}
+	finite := true
+	for l, v := range ss {
+		if s.stp.WeightNorm {
+			inv[l] = 1 / (math.Sqrt(v) + normEps)
+		}
+		finite = finite && v-v == 0
+		k.inv[r*Lanes+l] = inv[l]
+	}
+	cs := k.nz
+	if !finite {
+		cs = k.all
+	}
+	if haveKernels4 {
+		var acc, paper [Lanes]float64
+		read4(row, k.z, cs, &inv, &acc, &paper)
+		return acc, paper
+	}
+	var a0, a1, a2, a3, p0, p1, p2, p3 float64
+	read := func(c int) {
+		q := row[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
+		zc := k.z[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
+		g0, g1, g2, g3 := q[0], q[1], q[2], q[3]
+		if s.stp.WeightNorm {
+			g0, g1, g2, g3 = g0*inv[0], g1*inv[1], g2*inv[2], g3*inv[3]
+		}
+		a0 += g0 * zc[0]
+		a1 += g1 * zc[1]
+		a2 += g2 * zc[2]
+		a3 += g3 * zc[3]
+		p0 += zc[0] * zc[0] * math.Abs(g0)
+		p1 += zc[1] * zc[1] * math.Abs(g1)
+		p2 += zc[2] * zc[2] * math.Abs(g2)
+		p3 += zc[3] * zc[3] * math.Abs(g3)
+	}
+	for _, c := range cs {
+		read(int(c))
+	}
+	return [Lanes]float64{a0, a1, a2, a3}, [Lanes]float64{p0, p1, p2, p3}
+}
+
+// update is plasticity.update for every lane (the stp rule, Hebbian, with
+// the "pre" normalisation when the layer normalises), λ and γ read once.
+func (k *stpnBlock) update(st [Lanes]*stpnState, pc int) {
+	s := k.s
+	p := &s.plast
+	lo, hi := -p.clamp, p.clamp
+	clamped := !math.IsInf(p.clamp, 1)
+	u := k.u[:pc*Lanes]
+	for r := range s.hidden {
+		var sc, y [Lanes]float64
+		for l := range Lanes {
+			sc[l], y[l] = 1, st[l].h[r]
+			if s.stp.WeightNorm {
+				sc[l] = k.inv[r*Lanes+l]
+			}
+		}
+		lam := p.lambda[r*pc : (r+1)*pc]
+		gam := p.gamma[r*pc : (r+1)*pc]
+		gam = gam[:len(lam)]
+		f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
+		if haveKernels4 {
+			// ((f·s)·λ) + γ·(y·u), lane by lane; s = 1 without
+			// normalisation, and f·1 is f.
+			update4(f, u, lam, gam, &sc, &y)
+			if clamped {
+				clampLanes(f, lo, hi)
+			}
+			continue
+		}
+		for c, lc := range lam {
+			gc := gam[c]
+			fc := f[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
+			uc := u[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
+			if s.stp.WeightNorm {
+				fc[0] = fc[0]*sc[0]*lc + gc*(y[0]*uc[0])
+				fc[1] = fc[1]*sc[1]*lc + gc*(y[1]*uc[1])
+				fc[2] = fc[2]*sc[2]*lc + gc*(y[2]*uc[2])
+				fc[3] = fc[3]*sc[3]*lc + gc*(y[3]*uc[3])
+			} else {
+				fc[0] = fc[0]*lc + gc*(y[0]*uc[0])
+				fc[1] = fc[1]*lc + gc*(y[1]*uc[1])
+				fc[2] = fc[2]*lc + gc*(y[2]*uc[2])
+				fc[3] = fc[3]*lc + gc*(y[3]*uc[3])
+			}
+			if clamped {
+				for l, v := range fc {
+					if v < lo {
+						fc[l] = lo
+					} else if v > hi {
+						fc[l] = hi
+					}
+				}
+			}
+		}
+	}
+}
+
+// clampLanes clamps every value of f into [lo, hi] as update does.
+func clampLanes(f []float64, lo, hi float64) {
+	for i, v := range f {
+		if v < lo {
+			f[i] = lo
+		} else if v > hi {
+			f[i] = hi
+		}
+	}
+}
