@@ -89,3 +89,26 @@ func TestNumericErrorNamesTheStep(t *testing.T) {
 		t.Error("an infinite event period was accepted")
 	}
 }
+
+// The writes of every plastic cell are kept once for the run (not per
+// sequence) and add up to the run's volatile writes, for any worker count.
+func TestCellWritesRunWide(t *testing.T) {
+	for _, w := range []int{1, 3} {
+		res, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), referenceSet(t),
+			sim.Options{Clocked: true, Workers: w, Meter: &energy.Meter{Writes: true, Cells: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Counts[0].Arrays[0].CellWrites != nil {
+			t.Error("per-sequence counts carry per-cell writes")
+		}
+		tc := res.TotalCounts()
+		var sum int64
+		for _, v := range tc.Arrays[0].CellWrites {
+			sum += v
+		}
+		if len(tc.Arrays[0].CellWrites) != 528 || sum != tc.Arrays[0].Writes {
+			t.Errorf("%d workers: %d cells summing to %d, want 528 cells summing to the %d writes", w, len(tc.Arrays[0].CellWrites), sum, tc.Arrays[0].Writes)
+		}
+	}
+}

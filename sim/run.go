@@ -91,11 +91,24 @@ type Result struct {
 	// flat like PerStep.
 	Counts     []energy.Counts
 	StepCounts []energy.Counts
+	// cellWrites are the writes of every plastic cell over the whole run
+	// (Meter.Cells), per array: kept once for the run, not per sequence,
+	// since only their totals matter (endurance).
+	cellWrites [][]int64
 }
 
 // TotalCounts is what the whole run did, summed sequence by sequence in
-// order (zero counts when the run was not metered).
-func (r *Result) TotalCounts() energy.Counts { return energy.Sum(r.Counts) }
+// order (zero counts when the run was not metered); with Meter.Cells its
+// arrays carry the writes of every plastic cell.
+func (r *Result) TotalCounts() energy.Counts {
+	t := energy.Sum(r.Counts)
+	for a, cw := range r.cellWrites {
+		if cw != nil && a < len(t.Arrays) {
+			t.Arrays[a].CellWrites = append([]int64(nil), cw...)
+		}
+	}
+	return t
+}
 
 // Steps is the number of steps of sequence n.
 func (r *Result) Steps(n int) int { return r.Offsets[n+1] - r.Offsets[n] }
@@ -288,6 +301,23 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("run interrupted: %w", err)
 	}
+	// Integer sums: the order of the workers does not matter.
+	for _, w := range ws {
+		for a, cw := range w.cells {
+			if cw == nil {
+				continue
+			}
+			if res.cellWrites == nil {
+				res.cellWrites = make([][]int64, len(w.cells))
+			}
+			if res.cellWrites[a] == nil {
+				res.cellWrites[a] = make([]int64, len(cw))
+			}
+			for i, v := range cw {
+				res.cellWrites[a][i] += v
+			}
+		}
+	}
 	if failed != nil {
 		return nil, failed
 	}
@@ -319,6 +349,9 @@ type worker struct {
 	// one (nil otherwise); xs are its lanes' inputs.
 	blk *synapse.Block
 	xs  [][]float64
+	// cells adds up the writes of every plastic cell over the sequences
+	// this worker ran, per array (Meter.Cells).
+	cells [][]int64
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
@@ -466,12 +499,43 @@ func (w *worker) record(r *synapse.Runner, in *workload.Stream, n, k int, e ener
 		} else {
 			c.Periods = 1
 		}
-		res.Counts[n].Add(c)
-		if res.StepCounts != nil {
-			res.StepCounts[off+k].Add(c)
-		}
+		w.add(res, n, off+k, c)
 	}
 	return nil
+}
+
+// add adds counts c of sequence n (at flat step i, or none: −1) to the
+// result; the per-cell writes go to the worker's run-wide totals.
+func (w *worker) add(res *Result, n, i int, c *energy.Counts) {
+	var cells [][]int64
+	for a := range c.Arrays {
+		cw := c.Arrays[a].CellWrites
+		if cw == nil {
+			continue
+		}
+		if cells == nil {
+			cells = make([][]int64, len(c.Arrays))
+		}
+		cells[a], c.Arrays[a].CellWrites = cw, nil
+		if w.cells == nil {
+			w.cells = make([][]int64, len(c.Arrays))
+		}
+		if w.cells[a] == nil {
+			w.cells[a] = make([]int64, len(cw))
+		}
+		for j, v := range cw {
+			w.cells[a][j] += v
+		}
+	}
+	res.Counts[n].Add(c)
+	if res.StepCounts != nil && i >= 0 {
+		res.StepCounts[i].Add(c)
+	}
+	for a, cw := range cells {
+		if cw != nil {
+			c.Arrays[a].CellWrites = cw
+		}
+	}
 }
 
 // finish reads sequence n's logits out of runner r after its last step.
@@ -483,11 +547,11 @@ func (w *worker) finish(r *synapse.Runner, in *workload.Stream, n int, res *Resu
 	if res.Counts != nil && !w.every {
 		// The readout of a network read once per sequence, when its heads
 		// are metered (a design whose scope is the whole network).
-		c := r.Counts()
-		res.Counts[n].Add(c)
-		if res.StepCounts != nil && len(steps) > 0 {
-			res.StepCounts[off+len(steps)-1].Add(c)
+		i := -1
+		if len(steps) > 0 {
+			i = off + len(steps) - 1
 		}
+		w.add(res, n, i, r.Counts())
 	}
 	best := 0
 	for c, v := range logits {
