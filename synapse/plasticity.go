@@ -95,14 +95,24 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 		}
 		return buf
 	}
-	for i, ll := range p.logLambda {
-		if ll == ll { // λ in [0, 1]
+	i := 0
+	if haveDecay4 {
+		// Four at a time, with math.Exp's bits.
+		i = decay4(buf, p.logLambda, p.lambda, delta)
+	}
+	p.decayScalar(delta, buf, i, len(buf))
+	return buf
+}
+
+// decayScalar sets buf[i:j] to the decay factors of a step of delta.
+func (p *plasticity) decayScalar(delta float64, buf []float64, i, j int) {
+	for ; i < j; i++ {
+		if ll := p.logLambda[i]; ll == ll { // λ in [0, 1]
 			buf[i] = math.Exp(delta * ll)
 		} else {
 			buf[i] = p.lambda[i]
 		}
 	}
-	return buf
 }
 
 // update computes F ← clamp(λ⊙F + γ⊙ΔF) ("stp") or clamp(λ⊙(F + γ⊙ΔF))
