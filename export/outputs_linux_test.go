@@ -1,0 +1,42 @@
+package export
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// A character device at an output path is written in place and stays a
+// device (as root, /dev/null must not become a file). The test makes its own
+// null device with mknod and skips where that is not permitted.
+func TestDeviceIsWrittenInPlace(t *testing.T) {
+	dir := t.TempDir()
+	dev := filepath.Join(dir, "null")
+	if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, int(mkdev(1, 3))); err != nil {
+		t.Skipf("mknod: %v", err)
+	}
+	var o Outputs
+	if err := o.Plan("--per-step-out", dev); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Stage(context.Background(), "--per-step-out", write("data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Lstat(dev)
+	if err != nil || info.Mode()&fs.ModeCharDevice == 0 {
+		t.Errorf("%s is no longer a character device: %v %v", dev, info.Mode(), err)
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Errorf("left %v", left)
+	}
+}
+
+func mkdev(major, minor uint32) uint64 {
+	return uint64(major&0xfff)<<8 | uint64(minor&0xff) | uint64(minor&^0xff)<<12 | uint64(major&^0xfff)<<32
+}
