@@ -561,3 +561,10 @@ func TestLambdaOutsidePolicy(t *testing.T) {
 		t.Errorf("clamp: %+v", rep)
 	}
 }
+
+// Tables are compared with their Unicode borders; TestTablesFit sets other
+// locales itself.
+func TestMain(m *testing.M) {
+	os.Setenv("LC_ALL", "C.UTF-8")
+	os.Exit(m.Run())
+}
