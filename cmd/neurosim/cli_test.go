@@ -190,7 +190,9 @@ func tableLines(s string) string {
 	return strings.Join(t, "\n")
 }
 
-func testdataModel(name string) string { return filepath.Join(filepath.Dir(h11), "..", name, "model.pth") }
+func testdataModel(name string) string {
+	return filepath.Join(filepath.Dir(h11), "..", name, "model.pth")
+}
 
 // energy and compare say which inputs they ran (and why they differ).
 func TestInputsNamed(t *testing.T) {
