@@ -21,8 +21,8 @@ func (c *cli) newBreakeven() *cobra.Command {
 least read energy, but it writes its short-term state every step. For STPN against
 each other model of the set, on the set's inputs and under design D, it finds the
 energy of one write event at which their energies cross: every model's energy is
-linear in that price, E(w) = E_fixed + w·writes, so two runs (free writes, and writes
-alone at 1 J) give the line of each model. All the design's other figures, including
+linear in that price, E(w) = E_fixed + w·writes, so one run that counts the write
+events gives the line of each model. All the design's other figures, including
 write_energy_per_unit, are kept; ranges give the crossing at both ends. Without --set
 it runs the reference ART set embedded in the binary (as compare does).
 ` + exitHelp,
@@ -50,7 +50,7 @@ it runs the reference ART set embedded in the binary (as compare does).
 				return err
 			}
 			m := c.newMeter("sequences")
-			m.Tasks(2 * countModels(fsys)) // free writes, then writes alone
+			m.Tasks(countModels(fsys))
 			if m != nil {
 				opt.Progress = m.Update
 			}
