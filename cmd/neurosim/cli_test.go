@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -240,6 +241,19 @@ func TestCSVHeadersDoNotDependOnDesign(t *testing.T) {
 	}
 }
 
+// syncBuffer is a bytes.Buffer safe for the ticker goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
 // fakeClock advances by step at each reading.
 type fakeClock struct {
 	t    time.Time
@@ -272,6 +286,32 @@ func TestMeter(t *testing.T) {
 	m.Finish()
 	if !strings.HasSuffix(b.String(), "\r") || strings.Count(b.String(), "\r") < 3 {
 		t.Errorf("not cleared: %q", b.String())
+	}
+	// Without a number of tasks, a count that goes down is the next pass;
+	// the time left is extrapolated from the pass's rate: 4 of 8 done in
+	// 1.2 s of fake time → about 1.2 s for the 4 left.
+	b.Reset()
+	clock.step = 600 * time.Millisecond
+	m = &meter{w: &b, unit: "sequences", now: clock.now, delay: 0, start: clock.t}
+	m.Update("", 8, 8) // +0.6 s
+	m.Update("", 1, 8) // +1.2 s: pass 2 starts
+	m.Update("", 2, 8) // +1.8 s
+	m.Update("", 4, 8) // +2.4 s
+	m.Update("", 3, 8) // late report of a worker: ignored
+	if !strings.Contains(b.String(), "pass 2, 2/8 sequences (25%)") || !strings.HasSuffix(b.String(), "pass 2, 4/8 sequences (50%), 2s elapsed, ~1s left") {
+		t.Errorf("second pass: %q", b.String())
+	}
+	// The ticker draws while nothing reports ("preparing").
+	b.Reset()
+	tb := &syncBuffer{}
+	m = &meter{w: tb, unit: "sequences", now: time.Now, start: time.Now(), stop: make(chan struct{})}
+	go m.tick(m.stop, time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(tb.String(), "preparing") && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	m.Finish()
+	if !strings.Contains(tb.String(), "neurosim: preparing") {
+		t.Errorf("ticker drew %q", tb.String())
 	}
 	// A nil meter (not a terminal, --quiet) does nothing.
 	var none *meter

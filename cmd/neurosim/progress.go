@@ -28,19 +28,44 @@ type meter struct {
 
 	mu           sync.Mutex
 	start, drawn time.Time
+	taskStart    time.Time // when the current task began
 	shown        bool
-	tasks, task  int    // number of tasks (0: unknown), current one (1-based)
-	name         string // current task
-	done, total  int    // items of the current task
-	width        int    // of the last line drawn
+	stop         chan struct{} // ends the ticker
+	tasks, task  int           // number of tasks (0: unknown), current one (1-based)
+	name         string        // current task
+	done, total  int           // items of the current task
+	width        int           // of the last line drawn
 }
 
 // newMeter returns a meter on stderr, or nil when nothing is to be shown.
+// It redraws at least every half second, so that a phase that reports
+// nothing (a calibration run, loading) still shows the time going by.
 func (c *cli) newMeter(unit string) *meter {
 	if c.quiet || !isTerminal(c.stderr) {
 		return nil
 	}
-	return &meter{w: c.stderr, unit: unit, now: time.Now, delay: time.Second, start: time.Now()}
+	now := time.Now()
+	m := &meter{w: c.stderr, unit: unit, now: time.Now, delay: time.Second, start: now, taskStart: now, stop: make(chan struct{})}
+	go m.tick(m.stop, 500*time.Millisecond)
+	return m
+}
+
+// tick redraws the line every interval until stop is closed.
+func (m *meter) tick(stop chan struct{}, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			m.mu.Lock()
+			if now := m.now(); now.Sub(m.start) >= m.delay && now.Sub(m.drawn) >= every {
+				m.draw(now)
+			}
+			m.mu.Unlock()
+		}
+	}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -59,18 +84,25 @@ func (m *meter) Tasks(n int) {
 }
 
 // Update reports that task name has done of total items. A new name, or a
-// count going down (a new pass of the same task), starts the next task.
+// count falling below half the last one (a new pass of the same task),
+// starts the next task.
 func (m *meter) Update(name string, done, total int) {
 	if m == nil {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.task == 0 || name != m.name || done < m.done {
+	now := m.now()
+	switch {
+	case m.task == 0 || name != m.name || 2*done < m.done:
 		m.task++
+		m.taskStart = now
+	case done < m.done:
+		// Workers report in the order they take the lock: a count a little
+		// behind the last one is late, not a new pass.
+		return
 	}
 	m.name, m.done, m.total = name, done, total
-	now := m.now()
 	if now.Sub(m.start) < m.delay || (m.shown && now.Sub(m.drawn) < 100*time.Millisecond && done != total) {
 		return
 	}
@@ -88,17 +120,28 @@ func (m *meter) Sequences(name string) func(done, total int) {
 func (m *meter) draw(now time.Time) {
 	var b strings.Builder
 	b.WriteString("neurosim: ")
-	if m.tasks > 0 {
-		fmt.Fprintf(&b, "%d/%d ", min(m.task, m.tasks), m.tasks)
+	switch {
+	case m.tasks > 0:
+		fmt.Fprintf(&b, "%d/%d ", min(max(m.task, 1), m.tasks), m.tasks)
+	case m.task > 1:
+		fmt.Fprintf(&b, "pass %d, ", m.task)
 	}
 	if m.name != "" {
 		b.WriteString(m.name + " ")
 	}
-	fmt.Fprintf(&b, "%d/%d %s", m.done, m.total, m.unit)
+	if m.task == 0 {
+		b.WriteString("preparing")
+	} else {
+		fmt.Fprintf(&b, "%d/%d %s", m.done, m.total, m.unit)
+	}
 	if m.total > 0 {
 		fmt.Fprintf(&b, " (%d%%)", 100*m.done/m.total)
 	}
 	fmt.Fprintf(&b, ", %s elapsed", now.Sub(m.start).Round(time.Second))
+	if spent := now.Sub(m.taskStart); m.done > 0 && m.done < m.total && spent > time.Second {
+		left := time.Duration(float64(spent) / float64(m.done) * float64(m.total-m.done))
+		fmt.Fprintf(&b, ", ~%s left", left.Round(time.Second))
+	}
 	line := b.String()
 	pad := ""
 	if n := len([]rune(line)); n < m.width {
@@ -116,6 +159,10 @@ func (m *meter) Finish() {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.stop != nil {
+		close(m.stop) // the ticker exits without the lock it would wait for
+		m.stop = nil
+	}
 	if m.shown {
 		fmt.Fprint(m.w, "\r"+strings.Repeat(" ", m.width)+"\r")
 		m.shown = false
