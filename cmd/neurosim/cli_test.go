@@ -279,6 +279,10 @@ func TestMeter(t *testing.T) {
 	if !strings.Contains(b.String(), "\rneurosim: 1/2 ART_STPN_h11 4/4 sequences (100%)") {
 		t.Errorf("line %q", b.String())
 	}
+	m.Update("ART_STPN_h11", 1, 4) // its second corner
+	if !strings.Contains(b.String(), "1/2 ART_STPN_h11 pass 2: 1/4 sequences (25%)") {
+		t.Errorf("second pass %q", b.String())
+	}
 	m.Update("ART_LSTM_h9", 1, 4)
 	if !strings.Contains(b.String(), "2/2 ART_LSTM_h9 1/4 sequences (25%)") {
 		t.Errorf("second task %q", b.String())
@@ -298,7 +302,7 @@ func TestMeter(t *testing.T) {
 	m.Update("", 2, 8) // +1.8 s
 	m.Update("", 4, 8) // +2.4 s
 	m.Update("", 3, 8) // late report of a worker: ignored
-	if !strings.Contains(b.String(), "pass 2, 2/8 sequences (25%)") || !strings.HasSuffix(b.String(), "pass 2, 4/8 sequences (50%), 2s elapsed, ~1s left") {
+	if !strings.Contains(b.String(), "pass 2: 2/8 sequences (25%)") || !strings.HasSuffix(b.String(), "pass 2: 4/8 sequences (50%), 2s elapsed, ~1s left") {
 		t.Errorf("second pass: %q", b.String())
 	}
 	// The ticker draws while nothing reports ("preparing").

@@ -15,8 +15,9 @@ import (
 // once the run has lasted more than a second, and only when stderr is a
 // terminal (pipes and CI logs stay clean) and --quiet is not given.
 //
-// A run is made of tasks (models of a set, points of a sweep, passes over a
-// design's corners), each going through a number of items (sequences):
+// A run is made of tasks (models of a set, points of a sweep), each going
+// through a number of items (sequences), possibly in several passes (one per
+// corner of a design's ranged device figures):
 // Tasks sets how many tasks there are, Update says which task is running
 // and how far it is. All methods may be called from any goroutine, and on a
 // nil *meter, which shows nothing.
@@ -32,6 +33,7 @@ type meter struct {
 	shown        bool
 	stop         chan struct{} // ends the ticker
 	tasks, task  int           // number of tasks (0: unknown), current one (1-based)
+	pass         int           // of the current task over its items (1-based)
 	name         string        // current task
 	done, total  int           // items of the current task
 	width        int           // of the last line drawn
@@ -83,9 +85,9 @@ func (m *meter) Tasks(n int) {
 	m.mu.Unlock()
 }
 
-// Update reports that task name has done of total items. A new name, or a
-// count falling below half the last one (a new pass of the same task),
-// starts the next task.
+// Update reports that task name has done of total items. A new name starts
+// the next task; a count falling below half the last one starts a new pass
+// of the same task (the next corner of a design).
 func (m *meter) Update(name string, done, total int) {
 	if m == nil {
 		return
@@ -94,8 +96,11 @@ func (m *meter) Update(name string, done, total int) {
 	defer m.mu.Unlock()
 	now := m.now()
 	switch {
-	case m.task == 0 || name != m.name || 2*done < m.done:
-		m.task++
+	case m.task == 0 || name != m.name:
+		m.task, m.pass = m.task+1, 1
+		m.taskStart = now
+	case 2*done < m.done:
+		m.pass++
 		m.taskStart = now
 	case done < m.done:
 		// Workers report in the order they take the lock: a count a little
@@ -120,14 +125,14 @@ func (m *meter) Sequences(name string) func(done, total int) {
 func (m *meter) draw(now time.Time) {
 	var b strings.Builder
 	b.WriteString("neurosim: ")
-	switch {
-	case m.tasks > 0:
+	if m.tasks > 0 {
 		fmt.Fprintf(&b, "%d/%d ", min(max(m.task, 1), m.tasks), m.tasks)
-	case m.task > 1:
-		fmt.Fprintf(&b, "pass %d, ", m.task)
 	}
 	if m.name != "" {
 		b.WriteString(m.name + " ")
+	}
+	if m.pass > 1 {
+		fmt.Fprintf(&b, "pass %d: ", m.pass)
 	}
 	if m.task == 0 {
 		b.WriteString("preparing")
