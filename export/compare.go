@@ -144,11 +144,11 @@ func compareTable(w io.Writer, c *report.Comparison, j *CompareJSON, p Provenanc
 	}
 	g := grid{cols: []column{
 		{head: "model"},
-		{head: "unit", optional: 4},
-		{head: "hidden (neurons)", number: true, optional: 2},
-		{head: "synapses (per step)", number: true, optional: 3},
+		{head: "unit", optional: 1},
+		{head: "hidden (neurons)", number: true, optional: 3},
+		{head: "synapses (per step)", number: true, optional: 4},
 		{head: "accuracy (%)", number: true},
-		{head: "E/step (paper)", number: true, optional: 1},
+		{head: "E/step (paper)", number: true, optional: 2},
 		{head: "E/sequence (paper)", number: true},
 		{head: "× (paper)", number: true},
 	}}

@@ -88,6 +88,24 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+func TestBuildString(t *testing.T) {
+	for _, tt := range []struct {
+		b    build
+		want string
+	}{
+		{build{Version: "(devel)"}, "(devel)"},
+		{build{Version: "(devel)", Revision: "ec3b8c80b146ac135cafcfb56dced1e386b7d635"}, "(devel) ec3b8c80b146"},
+		{build{Version: "(devel)", Revision: "ec3b8c80b146ac13", Modified: true}, "(devel) ec3b8c80b146+dirty"},
+		{build{Version: "v0.0.0-20261130235636-ec3b8c80b146+dirty", Revision: "ec3b8c80b146ac13", Modified: true},
+			"v0.0.0-20261130235636-ec3b8c80b146+dirty"},
+		{build{Version: "v1.2.0", Revision: "ec3b8c80b146ac13"}, "v1.2.0"},
+	} {
+		if got := tt.b.String(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestCommandLine(t *testing.T) {
 	got := commandLine([]string{"energy", "--checkpoint", "my model.pth", "--set", "it's", "-o", "a=b/c.json"})
 	if want := `neurosim energy --checkpoint 'my model.pth' --set 'it'\''s' -o a=b/c.json`; got != want {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -48,12 +47,16 @@ func readBuild() build {
 	return b
 }
 
-// versionString is the version recorded in outputs: the module version, and
-// the revision when the version does not already name it.
-func versionString() string {
-	b := readBuild()
+// versionString is the version recorded in outputs (neurosim_version).
+func versionString() string { return readBuild().String() }
+
+// String is the module version; for a source build without one ("(devel)"),
+// followed by the VCS revision when the build recorded it. A pseudo-version
+// (v0.0.0-date-revision, what go build stamps from git) already names the
+// revision, and "+dirty" when the work tree had changes.
+func (b build) String() string {
 	v := b.Version
-	if b.Revision != "" && (v == "(devel)" || !containsRev(v, b.Revision)) {
+	if v == "(devel)" && b.Revision != "" {
 		rev := b.Revision
 		if len(rev) > 12 {
 			rev = rev[:12]
@@ -64,10 +67,6 @@ func versionString() string {
 		}
 	}
 	return v
-}
-
-func containsRev(version, rev string) bool {
-	return len(rev) >= 12 && strings.Contains(version, rev[:12])
 }
 
 func (c *cli) newVersion() *cobra.Command {
