@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -71,12 +72,29 @@ func (t *Outputs) Protect(paths ...string) {
 // another output.
 func (t *Outputs) Plan(name, path string) error {
 	o := &output{name: name, path: path}
-	dst, err := resolve(path)
+	// The kernel follows every link, /proc's magic ones (/dev/stdout,
+	// /dev/fd/N) included: a device or pipe is written through the path given.
+	if info, err := os.Stat(path); err == nil && info.Mode()&(fs.ModeNamedPipe|fs.ModeCharDevice) != 0 {
+		o.dst, o.kind, o.info = path, streamed, info
+		if err := writable(path); err != nil {
+			return o.errorf("cannot be written: %v", unwrapPath(err))
+		}
+		t.mu.Lock()
+		t.planned = append(t.planned, o)
+		t.mu.Unlock()
+		return nil
+	}
+	dst, magic, err := resolve(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return o.errorf("directory %s does not exist", filepath.Dir(path))
 	}
 	if err != nil {
 		return o.errorf("%v", unwrapPath(err))
+	}
+	if magic {
+		// /dev/stdout redirected to a file: replacing the file would lose
+		// what is written to the descriptor, writing into it would mix.
+		return o.errorf("names an open file descriptor (through /proc); give the file's own path")
 	}
 	o.dst = dst
 	info, err := os.Stat(dst)
@@ -128,34 +146,38 @@ func kindName(m fs.FileMode) string {
 }
 
 // resolve follows the symbolic links of path, including a final link whose
-// target does not exist yet, and returns the path to write.
-func resolve(path string) (string, error) {
+// target does not exist yet, and returns the path to write. magic reports a
+// link into /proc (/dev/stdout, /dev/fd/N), whose target is a descriptor,
+// not a name to create.
+func resolve(path string) (dst string, magic bool, err error) {
 	p := path
 	for range 64 {
 		info, err := os.Lstat(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			dir, err := filepath.EvalSymlinks(filepath.Dir(p))
 			if err != nil {
-				return "", err
+				return "", magic, err
 			}
-			return filepath.Join(dir, filepath.Base(p)), nil
+			return filepath.Join(dir, filepath.Base(p)), magic, nil
 		}
 		if err != nil {
-			return "", err
+			return "", magic, err
 		}
 		if info.Mode()&fs.ModeSymlink == 0 {
-			return filepath.EvalSymlinks(p)
+			p, err = filepath.EvalSymlinks(p)
+			return p, magic, err
 		}
 		target, err := os.Readlink(p)
 		if err != nil {
-			return "", err
+			return "", magic, err
 		}
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(filepath.Dir(p), target)
 		}
+		magic = magic || strings.HasPrefix(target, "/proc/")
 		p = target
 	}
-	return "", fmt.Errorf("too many levels of symbolic links")
+	return "", magic, fmt.Errorf("too many levels of symbolic links")
 }
 
 // same reports whether path names o's file: the same existing file, or the
@@ -166,7 +188,7 @@ func same(path string, o *output) bool {
 			return os.SameFile(a, b)
 		}
 	}
-	r, err := resolve(path)
+	r, _, err := resolve(path)
 	if err != nil {
 		r = path
 	}
