@@ -40,12 +40,12 @@ it runs the reference ART set embedded in the binary (as compare does).
 			if err := checkDesign("--design", opt.Design); err != nil {
 				return err
 			}
-			fsys, name, note, err := fixtureSet(set)
+			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)))
+			defer j.abort()
 			if err != nil {
 				return err
 			}
-			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)))
-			defer j.abort()
+			fsys, name, note, err := fixtureSet(set)
 			if err != nil {
 				return err
 			}

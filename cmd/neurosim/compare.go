@@ -54,12 +54,12 @@ no accuracy; its models must share their observations: --models picks a group.
 			if err := checkDesign("--design", opt.Design); err != nil {
 				return err
 			}
-			fsys, name, note, err := fixtureSet(set)
+			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)))
+			defer j.abort()
 			if err != nil {
 				return err
 			}
-			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)))
-			defer j.abort()
+			fsys, name, note, err := fixtureSet(set)
 			if err != nil {
 				return err
 			}

@@ -57,12 +57,12 @@ embedded in the binary (as compare does).
 			if versus != "" {
 				opt.Versus = strings.Split(versus, ",")
 			}
-			fsys, name, note, err := fixtureSet(set)
+			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)), "png")
+			defer j.abort()
 			if err != nil {
 				return err
 			}
-			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)), "png")
-			defer j.abort()
+			fsys, name, note, err := fixtureSet(set)
 			if err != nil {
 				return err
 			}

@@ -240,3 +240,36 @@ func TestSetFilesProtected(t *testing.T) {
 		t.Errorf("missing set: exit %d, %q", code, stderr)
 	}
 }
+
+// feasibility's PNG and report are one transaction like the others, and its
+// JSON and CSV carry the metadata block.
+func TestFeasibilityOutputs(t *testing.T) {
+	dir := t.TempDir()
+	grid := []string{"feasibility", "--versus", "ART_LSTM_h9", "--writes", "1fJ,1pJ,2", "--taus", "1ms,10ms,2"}
+	// A bad PNG path fails before the run: the set given does not exist
+	// either, and the PNG is what is reported.
+	code, _, stderr := runCLI(t, append(grid, "--set", filepath.Join(dir, "none"), "--png", "/nonexistent/m.png")...)
+	if code != exitFailed || !strings.Contains(stderr, "m.png (--png): directory /nonexistent does not exist") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	png, report := filepath.Join(dir, "m.png"), filepath.Join(dir, "m.csv")
+	check := prior(t, png, report)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hook(t, func(string) { cancel() })
+	var out, errb bytes.Buffer
+	if code := run(ctx, append(grid, "--png", png, "--format", "csv", "-o", report), &out, &errb); code != exitInterrupt {
+		t.Errorf("interrupted: exit %d, %q", code, errb.String())
+	}
+	check()
+	afterStage = nil
+	code, _, stderr = runCLI(t, append(grid, "--png", png, "--format", "csv", "-o", report)...)
+	b, _ := os.ReadFile(report)
+	if code != 0 || !bytes.HasPrefix(b, []byte("# neurosim_version: ")) || !bytes.Contains(b, []byte("# design: stp-diffusive\n")) ||
+		!bytes.Contains(b, []byte("model,retention_s,write_energy_J,energy_ratio_low,energy_ratio_high,")) {
+		t.Errorf("exit %d %s\n%s", code, stderr, b)
+	}
+	if p, _ := os.ReadFile(png); !bytes.HasPrefix(p, []byte("\x89PNG")) {
+		t.Error("no PNG")
+	}
+}
