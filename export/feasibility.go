@@ -35,7 +35,7 @@ type FeasibilityJSON struct {
 type FeasibilityVsJSON struct {
 	Model    string     `json:"model"`
 	Accuracy []Value    `json:"accuracy,omitempty"` // absent without labels
-	Ratio    [][]*Value `json:"energy_ratio"` // null where the model's energy is 0
+	Ratio    [][]*Value `json:"energy_ratio"`       // null where the model's energy is 0
 }
 
 // WriteFeasibility renders a feasibility map as tables (one per compared
