@@ -93,16 +93,23 @@ func NewBudgetJSON(b *report.Budget, tiled bool) *BudgetJSON {
 // WriteEnergyBudget renders an energy report with its chip budget: JSON
 // with the budget keys beside the energy keys, a table with a budget
 // table after the energy tables; CSV (one row per sequence) as WriteEnergy.
-func WriteEnergyBudget(w io.Writer, e *report.Energy, b *report.Budget, f Format) error {
+// Every number is checked before anything is written.
+func WriteEnergyBudget(w io.Writer, e *report.Energy, b *report.Budget, f Format, p Provenance) error {
+	j, err := NewEnergyJSON(e, p)
+	if err != nil {
+		return err
+	}
+	j.BudgetJSON = NewBudgetJSON(b, e.Design.Tiled())
+	if err := validate("report", j); err != nil {
+		return err
+	}
 	switch f {
 	case JSON:
-		j := NewEnergyJSON(e)
-		j.BudgetJSON = NewBudgetJSON(b, e.Design.Tiled())
 		return writeJSON(w, j)
 	case CSV:
-		return energyCSV(w, e)
+		return energyCSV(w, e, j.Meta)
 	}
-	if err := energyTable(w, e); err != nil {
+	if err := energyTable(w, e, j, p); err != nil {
 		return err
 	}
 	return budgetTable(w, e, b)
@@ -150,11 +157,11 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 	}
 	if l := b.Lifetime; l != nil {
 		rows = append(rows,
-			[]string{"lifetime, worst cell", duration(l.Worst), fmt.Sprintf("%s writes/step", numRange(l.WorstWrites, 1))},
-			[]string{"lifetime, median cell", duration(l.Median), fmt.Sprintf("%s writes/step", numRange(l.MedianWrites, 1))})
+			[]string{"lifetime, worst cell", duration(l.Worst), fmt.Sprintf("%s writes/step", numRange(Value(l.WorstWrites), 1))},
+			[]string{"lifetime, median cell", duration(l.Median), fmt.Sprintf("%s writes/step", numRange(Value(l.MedianWrites), 1))})
 	}
 	if s := b.STP; s != nil {
-		rows = append(rows, []string{"STP synapses realisable", fmt.Sprintf("%s of %d", numRange(s.Realisable, 1), s.Synapses),
+		rows = append(rows, []string{"STP synapses realisable", fmt.Sprintf("%s of %d", numRange(Value(s.Realisable), 1), s.Synapses),
 			fmt.Sprintf("needed τ = −step_period/ln λ within the retention range; %d with λ outside [0, 1]", s.Outside)})
 	}
 	return table(w, []string{"chip budget", "value", "unit / note"}, rows, 1)

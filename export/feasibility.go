@@ -1,10 +1,10 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
+	"path"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -19,6 +19,7 @@ import (
 
 // FeasibilityJSON is the stable JSON form of `neurosim feasibility`.
 type FeasibilityJSON struct {
+	Meta      Meta                `json:"meta"`
 	Set       string              `json:"set"`
 	Design    string              `json:"design"`
 	Sequences int                 `json:"sequences"`
@@ -33,14 +34,21 @@ type FeasibilityJSON struct {
 // and write energy j.
 type FeasibilityVsJSON struct {
 	Model    string     `json:"model"`
-	Accuracy []Value    `json:"accuracy,omitempty"`
-	Ratio    [][]*Value `json:"energy_ratio"` // null where the model's energy is 0
+	Accuracy []Value    `json:"accuracy,omitempty"` // absent without labels
+	Ratio    [][]*Value `json:"energy_ratio"`       // null where the model's energy is 0
 }
 
 // WriteFeasibility renders a feasibility map as tables (one per compared
-// model), JSON or CSV (one row per model, τ and write energy).
-func WriteFeasibility(w io.Writer, f *report.Feasibility, fm Format) error {
-	j := FeasibilityJSON{Set: f.Set, Design: f.Design.Name, Sequences: f.Sequences, STPN: f.STPN,
+// model), JSON or CSV (one row per model, τ and write energy), after the
+// Meta of every output. Every number is checked before anything is written;
+// a ratio whose model spends nothing is null in JSON, empty in CSV.
+func WriteFeasibility(w io.Writer, f *report.Feasibility, fm Format, p Provenance) error {
+	meta, err := newMeta(p, f.Design.Name, f.Design)
+	if err != nil {
+		return err
+	}
+	meta.Set, meta.Checkpoint, meta.Inputs = f.Set, path.Join(f.Set, "*", "model.pth"), path.Join(f.Set, "inputs.npy")
+	j := FeasibilityJSON{Meta: meta, Set: f.Set, Design: f.Design.Name, Sequences: f.Sequences, STPN: f.STPN,
 		Writes: f.Writes, Taus: f.Taus}
 	for _, a := range f.Accuracy {
 		if f.HasLabels {
@@ -61,56 +69,65 @@ func WriteFeasibility(w io.Writer, f *report.Feasibility, fm Format) error {
 		}
 		j.Versus = append(j.Versus, x)
 	}
+	if err := validate("report", j); err != nil {
+		return err
+	}
 	switch fm {
 	case JSON:
 		return writeJSON(w, j)
 	case CSV:
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"model", "retention_s", "write_energy_J", "energy_ratio_low", "energy_ratio_high",
-			"stpn_accuracy_low", "stpn_accuracy_high", "model_accuracy_low", "model_accuracy_high"})
-		for v, name := range f.Versus {
+		cw := newCSV(w, "report", meta)
+		head := []string{"model", "retention_s", "write_energy_J"}
+		for _, k := range []string{"energy_ratio", "stpn_accuracy", "model_accuracy"} {
+			head = lowHigh(head, k)
+		}
+		cw.row(head)
+		for v, x := range j.Versus {
 			for i, tau := range f.Taus {
 				for k, wr := range f.Writes {
-					r, a, b := f.Ratio[v][i][k], f.Accuracy[i], f.VersusAccuracy[v][i]
-					acc := []string{"", "", "", ""}
-					if f.HasLabels {
-						acc = []string{full(a.Lo), full(a.Hi), full(b.Lo), full(b.Hi)}
+					row := []string{x.Model, full(tau), full(wr), "", ""}
+					if r := x.Ratio[i][k]; r != nil {
+						row[3], row[4] = full(r.Lo), full(r.Hi)
 					}
-					cw.Write(append([]string{name, full(tau), full(wr), full(r.Lo), full(r.Hi)}, acc...))
+					if !f.HasLabels {
+						cw.row(append(row, "", "", "", "")) // no labels, no accuracy
+						continue
+					}
+					a, b := j.Accuracy[i], j.Versus[v].Accuracy[i]
+					cw.row(append(row, full(a.Lo), full(a.Hi), full(b.Lo), full(b.Hi)))
 				}
 			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.close()
 	}
-	fmt.Fprintf(w, "%s: %d sequences, design %s (retention τ and write energy per event varied; every other figure as designed)\n",
-		f.Set, f.Sequences, f.Design.Name)
-	fmt.Fprintf(w, "cells: STPN (%s) joules per inference ÷ the model's, same inputs and chip; < 1: STPN cheaper\n", f.STPN)
+	if err := text(w, fmt.Sprintf("%s: %d sequences, design %s (retention τ and write energy per event varied; every other figure as designed). "+
+		"Cells: STPN (%s) joules per inference ÷ the model's, same inputs and chip; < 1: STPN cheaper.",
+		f.Set, f.Sequences, f.Design.Name, f.STPN)); err != nil {
+		return err
+	}
 	for v, name := range f.Versus {
-		head := []string{"τ \\ J per write"}
+		g := grid{cols: []column{{head: "τ \\ J per write"}}}
 		for _, wr := range f.Writes {
-			head = append(head, si(wr, "J"))
+			g.cols = append(g.cols, column{head: si(wr, "J"), number: true})
 		}
 		if f.HasLabels {
-			head = append(head, "STPN accuracy (%)", name+" accuracy (%)")
+			g.cols = append(g.cols, column{head: "STPN accuracy (%)", number: true, optional: 2},
+				column{head: name + " accuracy (%)", number: true, optional: 1})
 		}
-		rows := make([][]string, len(f.Taus))
 		for i, tau := range f.Taus {
 			row := []string{si(tau, "s")}
 			for _, r := range f.Ratio[v][i] {
 				row = append(row, ratioText(r))
 			}
 			if f.HasLabels {
-				row = append(row, numRange(f.Accuracy[i], 100), numRange(f.VersusAccuracy[v][i], 100))
+				row = append(row, numRange(Value(f.Accuracy[i]), 100), numRange(Value(f.VersusAccuracy[v][i]), 100))
 			}
-			rows[i] = row
+			g.rows = append(g.rows, row)
 		}
-		right := make([]int, len(head)-1)
-		for k := range right {
-			right[k] = k + 1
+		if err := text(w, "STPN ÷ "+name); err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "STPN ÷ %s\n", name)
-		if err := table(w, head, rows, right...); err != nil {
+		if err := renderGrid(w, &g); err != nil {
 			return err
 		}
 	}
@@ -131,7 +148,7 @@ func ratioText(r report.Interval) string {
 	if r.Lo == r.Hi {
 		return f(r.Lo)
 	}
-	return f(r.Lo) + "…" + f(r.Hi)
+	return f(r.Lo) + nbsp + "… " + f(r.Hi)
 }
 
 // ratioGrid is one model's ratios as a heat-map grid in index coordinates:

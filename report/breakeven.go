@@ -8,12 +8,14 @@ import (
 	"github.com/neurosim/neurosim/circuit"
 	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // Breakeven is the write energy per event at which STPN stops being the
 // cheapest model of a set, against each other model.
 type Breakeven struct {
 	Set              string
+	Inputs           *workload.Set  // the set's inputs and labels
 	Design           *design.Design // as given
 	STPN             string         // the model the others are compared with
 	Sequences, Steps int
@@ -56,7 +58,7 @@ func RunBreakeven(ctx context.Context, fsys fs.FS, name string, opt CompareOptio
 	if err != nil {
 		return nil, err
 	}
-	b := &Breakeven{Set: name, Design: d, STPN: cmp.Baseline, Sequences: cmp.Inputs.N, Steps: cmp.Inputs.T}
+	b := &Breakeven{Set: name, Inputs: cmp.Inputs, Design: d, STPN: cmp.Baseline, Sequences: cmp.Inputs.N, Steps: cmp.Inputs.T}
 	si := -1
 	for i, r := range cmp.Rows {
 		if r.Model.Name == cmp.Baseline {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neurosim/neurosim/export"
 	"github.com/neurosim/neurosim/internal/testutil"
 )
 
@@ -122,8 +123,8 @@ func TestCompareAgentSet(t *testing.T) {
 		Models    []struct {
 			Model    string
 			Unit     string
-			Accuracy *float64
-			PerStep  float64 `json:"paper_energy_mean_per_step"`
+			Accuracy *export.Value
+			PerStep  export.Value `json:"paper_energy_mean_per_step"`
 		}
 	}
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
@@ -143,7 +144,7 @@ func TestCompareAgentSet(t *testing.T) {
 			mean += v
 		}
 		mean /= float64(len(ref))
-		if math.Abs(m.PerStep-mean) > 1e-11*mean {
+		if math.Abs(m.PerStep.Lo-mean) > 1e-11*mean || m.PerStep.Hi != m.PerStep.Lo {
 			t.Errorf("%s: mean energy per step %v, reference %v", m.Model, m.PerStep, mean)
 		}
 	}

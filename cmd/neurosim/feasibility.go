@@ -13,10 +13,10 @@ import (
 	"github.com/neurosim/neurosim/report"
 )
 
-func newFeasibility(stdout, stderr io.Writer) *cobra.Command {
+func (c *cli) newFeasibility() *cobra.Command {
 	var (
-		format, set, png, writes, taus, versus string
-		opt                                    report.FeasibilityOptions
+		format, set, png, writes, taus, versus, output string
+		opt                                            report.FeasibilityOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "feasibility [--design D] [--set DIR]",
@@ -31,14 +31,16 @@ is STPN's joules per inference divided by the other model's (< 1: STPN cheaper);
 rows also give both models' accuracy. --png draws the map as a heat map.
 
 The design (default stp-diffusive) keeps all its other figures; its retention and write
-energy per event are replaced by the grid's.`,
+energy per event are replaced by the grid's. Without --set it runs the reference ART set
+embedded in the binary (as compare does).
+` + exitHelp,
 		Example: `  neurosim feasibility --versus ART_LSTM_h9 --png map.png
-  neurosim feasibility --design my-chip.yaml --writes 10fJ,10pJ,7 --taus 100us,1s,9 --format csv`,
+  neurosim feasibility --design my-chip.yaml --writes 10fJ,10pJ,7 --taus 100us,1s,9 --format csv -o map.csv`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := export.ParseFormat(format)
+			f, err := parseFormat(format)
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			if opt.Writes, err = parseGrid("--writes", writes, design.Energy, false); err != nil {
 				return usageError{err}
@@ -46,45 +48,51 @@ energy per event are replaced by the grid's.`,
 			if opt.Taus, err = parseGrid("--taus", taus, design.Time, true); err != nil {
 				return usageError{err}
 			}
+			if err := checkWorkers(opt.Workers); err != nil {
+				return err
+			}
+			if err := checkDesign("--design", opt.Design); err != nil {
+				return err
+			}
 			if versus != "" {
 				opt.Versus = strings.Split(versus, ",")
 			}
-			fsys, name, err := fixtureSet(set)
+			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)), "png")
+			defer j.abort()
 			if err != nil {
 				return err
 			}
-			var outs export.Outputs
-			defer outs.Abort()
-			outs.Protect(opt.Design, set)
-			var done func()
-			opt.Progress, done = progress(stderr, "runs", 0)
-			m, err := report.RunFeasibility(cmd.Context(), fsys, name, opt)
-			done()
+			fsys, name, note, err := fixtureSet(set)
 			if err != nil {
 				return err
 			}
-			if png != "" {
-				if err := outs.Stage(png, func(w io.Writer) error { return export.WriteFeasibilityPNG(w, m) }); err != nil {
-					return err
-				}
+			m := c.newMeter("runs")
+			if m != nil {
+				opt.Progress = m.Sequences("")
 			}
-			if err := outs.Commit(); err != nil {
+			fm, err := report.RunFeasibility(cmd.Context(), fsys, name, opt)
+			m.Finish()
+			if err != nil {
 				return err
 			}
-			return export.WriteFeasibility(stdout, m, f)
+			prov := c.provenance(note)
+			j.file(cmd, "png", func(w io.Writer) error { return export.WriteFeasibilityPNG(w, fm) })
+			return j.finish(cmd.Context(), func(w io.Writer) error { return export.WriteFeasibility(w, fm, f, prov) }, f)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opt.Design, "design", "stp-diffusive", "hardware design: a preset (neurosim designs) or a YAML file")
+	designFlag(cmd, &opt.Design, "stp-diffusive")
 	fl.StringVar(&set, "set", "", "fixture set directory (default: the embedded reference ART set)")
+	cmd.MarkFlagDirname("set")
 	fl.StringVar(&opt.STPN, "stpn", "", "the STPN model (default: the first STPNr model of the set)")
 	fl.StringVar(&versus, "versus", "", "models to compare with, comma-separated (default: every other model)")
 	fl.StringVar(&opt.Models, "models", "", "only the model folders whose names match this pattern (e.g. 'PEND_*')")
 	fl.StringVar(&writes, "writes", "1fJ,1nJ,7", "write energies per event: LOW,HIGH,N (N values evenly spaced in log)")
 	fl.StringVar(&taus, "taus", "100us,1s,9", "retention time constants τ: LOW,HIGH,N (evenly spaced in log)")
-	fl.StringVar(&png, "png", "", "write the map as a PNG heat map")
-	fl.StringVar(&format, "format", "table", "table, json or csv")
-	fl.IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
+	fileFlag(cmd, &png, "png", "write the map as a PNG heat map", "png")
+	formatFlag(cmd, &format)
+	outputFlag(cmd, &output, "txt", "json", "csv")
+	workersFlag(cmd, &opt.Workers)
 	return cmd
 }
 
