@@ -105,6 +105,7 @@ type stpnBlock struct {
 	pre []float64 // preactivations, hidden × Lanes
 	inv []float64 // 1/(‖S_r‖ + ε), hidden × Lanes
 	nz  []int32   // columns where some lane's z is nonzero
+	any []bool    // per column: some lane's z is nonzero
 	all []int32   // every column, in order
 }
 
@@ -118,6 +119,7 @@ func newSTPNBlock(s *STPN) *stpnBlock {
 		pre: make([]float64, s.hidden*Lanes),
 		inv: make([]float64, s.hidden*Lanes),
 		all: make([]int32, s.cols),
+		any: make([]bool, s.cols),
 	}
 	for c := range k.all {
 		k.all[c] = int32(c)
@@ -131,6 +133,11 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 	s := k.s
 	cols, pc := s.cols, s.p1-s.p0
 	var st [Lanes]*stpnState
+	// z = [x ; h_{t−1}] interleaved; any marks the columns some lane
+	// drives: every lane's zero columns add ±0, so reading only those is
+	// exact while every efficacy is finite.
+	clear(k.z)
+	clear(k.any)
 	for l, r := range b.runners {
 		st[l] = r.state.(*stpnState)
 		if r.probe.c != nil {
@@ -141,19 +148,12 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 		copy(z, xs[l])
 		copy(z[s.in:], st[l].h)
 		r.probe.begin(0, z, s.hidden)
-		for c, v := range z {
-			k.z[c*Lanes+l] = v
-		}
+		k.scatter(k.z, z, l)
 	}
-	// The columns some lane drives; every lane's zero columns add ±0, so
-	// reading only these is exact while every efficacy is finite.
 	k.nz = k.nz[:0]
-	for c := range cols {
-		for _, v := range k.z[c*Lanes : c*Lanes+Lanes] {
-			if v != 0 {
-				k.nz = append(k.nz, int32(c))
-				break
-			}
+	for c, a := range k.any[:cols] {
+		if a {
+			k.nz = append(k.nz, int32(c))
 		}
 	}
 	var paper [Lanes]float64
@@ -178,17 +178,41 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 			rn.probe.c.Arrays[0].Paper += paper[l]
 		}
 		e[l] = energy.Paper(paper[l])
-		// The Hebbian presynaptic vector: [x_t ; h] on the plastic columns,
-		// h the new hidden state (ART) or the one that drove the synapses.
-		z := st[l].z
-		if s.pre == arch.NewHidden {
-			copy(z[s.in:], h)
+	}
+	// The Hebbian presynaptic vector on the plastic columns: [x_t ; h], h
+	// the new hidden state (ART) or the one that drove the synapses — then
+	// it is z itself.
+	u := k.z[s.p0*Lanes : s.p1*Lanes]
+	if s.pre == arch.NewHidden {
+		copy(k.u, u)
+		for l := range b.runners {
+			h := st[l].h
+			copy(st[l].z[s.in:], h)
+			if s.in < s.p1 {
+				// the hidden columns of u: [max(p0, in), p1)
+				lo := max(s.p0, s.in)
+				dst := k.u[(lo-s.p0)*Lanes:]
+				for j, v := range h[lo-s.in : s.p1-s.in] {
+					dst[j*Lanes+l] = v
+				}
+			}
 		}
-		for c, v := range z[s.p0:s.p1] {
-			k.u[c*Lanes+l] = v
+		u = k.u
+	}
+	k.update(st, pc, u)
+}
+
+// scatter writes lane l's vector v into the interleaved dst (zeroed),
+// marking the columns where it is not zero.
+func (k *stpnBlock) scatter(dst, v []float64, l int) {
+	any := k.any[:len(v)]
+	dst = dst[l:]
+	for c, x := range v {
+		if x != 0 {
+			dst[c*Lanes] = x
+			any[c] = true
 		}
 	}
-	k.update(st, pc)
 }
 
 // readRow reads row r of every lane: S = W + F and Σ S² in one pass, then
@@ -261,12 +285,12 @@ func (k *stpnBlock) readRow(r, cols, pc int) (acc, paper [Lanes]float64) {
 
 // update is plasticity.update for every lane (the stp rule, Hebbian, with
 // the "pre" normalisation when the layer normalises), λ and γ read once.
-func (k *stpnBlock) update(st [Lanes]*stpnState, pc int) {
+func (k *stpnBlock) update(st [Lanes]*stpnState, pc int, u []float64) {
 	s := k.s
 	p := &s.plast
 	lo, hi := -p.clamp, p.clamp
 	clamped := !math.IsInf(p.clamp, 1)
-	u := k.u[:pc*Lanes]
+	u = u[:pc*Lanes]
 	for r := range s.hidden {
 		var sc, y [Lanes]float64
 		for l := range Lanes {
