@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -19,8 +20,37 @@ type valueJSON struct {
 	High float64 `json:"high"`
 }
 
-// MarshalJSON writes {"low": …, "high": …}.
-func (v Value) MarshalJSON() ([]byte, error) { return json.Marshal(valueJSON{v.Lo, v.Hi}) }
+// MarshalJSON writes {"low": …, "high": …}, with the bytes encoding/json
+// writes for such a struct, without its reflection (reports hold one per
+// sequence).
+func (v Value) MarshalJSON() ([]byte, error) {
+	if !isFinite(v.Lo) || !isFinite(v.Hi) {
+		return json.Marshal(valueJSON{v.Lo, v.Hi}) // encoding/json's error
+	}
+	b := make([]byte, 0, 56)
+	b = append(b, `{"low":`...)
+	b = appendFloat(b, v.Lo)
+	b = append(b, `,"high":`...)
+	b = appendFloat(b, v.Hi)
+	return append(b, '}'), nil
+}
+
+// appendFloat appends a finite float64 as encoding/json writes it: ES6
+// number style, 'e' form below 1e-6 or from 1e21, exponents unpadded.
+func appendFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
 
 // UnmarshalJSON reads {"low": …, "high": …}.
 func (v *Value) UnmarshalJSON(b []byte) error {

@@ -146,3 +146,21 @@ func TestCSVMeta(t *testing.T) {
 		t.Errorf("err %v, output %q", err, b.String())
 	}
 }
+
+// Value's hand-written encoding is encoding/json's, byte for byte.
+func TestValueMarshalMatchesEncodingJSON(t *testing.T) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -2.5, 1e-6, 9.99e-7, 1e21, 9.99e20, 1.5e-300, 5e-324,
+		math.MaxFloat64, 123456.789, 1.0 / 3, -7e-9} {
+		got, err := Value{v, -v}.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(valueJSON{v, -v})
+		if string(got) != string(want) {
+			t.Errorf("%v: %s, encoding/json %s", v, got, want)
+		}
+	}
+	if _, err := (Value{math.NaN(), 0}).MarshalJSON(); err == nil {
+		t.Error("NaN encoded")
+	}
+}
