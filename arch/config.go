@@ -18,11 +18,13 @@ const (
 	LSTM                        // CustomLSTMCell
 	FastWeights                 // Ba et al. 2016
 	MODPLAST                    // Miconi et al. differentiable (neuromodulated) plasticity
+	GRU                         // torch.nn.GRU (an extension: the paper has no GRU)
+	MLP                         // memoryless dense layer h = act(W x + b), the agents' "mlp" core
 )
 
 var unitNames = [...]string{
 	STPNr: "STPNr", STPNf: "STPNf", HebbFF: "HebbFF", RNN: "RNN", LSTM: "LSTM",
-	FastWeights: "FastWeights", MODPLAST: "MODPLAST",
+	FastWeights: "FastWeights", MODPLAST: "MODPLAST", GRU: "GRU", MLP: "MLP",
 }
 
 func (u Unit) String() string {
@@ -32,8 +34,12 @@ func (u Unit) String() string {
 	return fmt.Sprintf("Unit(%d)", uint8(u))
 }
 
-// Units lists every supported recurrent unit.
-func Units() []Unit { return []Unit{STPNr, STPNf, HebbFF, RNN, LSTM, FastWeights, MODPLAST} }
+// Units lists every supported core unit.
+func Units() []Unit { return []Unit{STPNr, STPNf, HebbFF, RNN, LSTM, FastWeights, MODPLAST, GRU, MLP} }
+
+// ARTUnits lists the units the paper's ART network (and so its config JSON)
+// can hold.
+func ARTUnits() []Unit { return []Unit{STPNr, STPNf, HebbFF, RNN, LSTM, FastWeights, MODPLAST} }
 
 // Plastic reports whether the unit has short-term synaptic state.
 func (u Unit) Plastic() bool {
@@ -168,6 +174,28 @@ type Config struct {
 	S              int        // FastWeights inner steps
 	STP            STP
 	Miconi         Miconi
+	// Naming is how the tensors of an RNN, LSTM or GRU core are named.
+	Naming Naming
+}
+
+// Naming is how the tensors of an RNN, LSTM or GRU core are named.
+type Naming uint8
+
+const (
+	// PaperNaming is the paper's cells: CustomRNNCell's weight [I+H, H]
+	// (presynaptic first) and CustomLSTMCell's weight [4H, I+H], one bias.
+	PaperNaming Naming = iota
+	// TorchNaming is torch.nn.RNN, LSTM and GRU with one layer:
+	// weight_ih_l0 [G·H, I], weight_hh_l0 [G·H, H], bias_ih_l0 and
+	// bias_hh_l0 [G·H], with G = 1, 4 and 3 gate blocks.
+	TorchNaming
+)
+
+func (n Naming) String() string {
+	if n == TorchNaming {
+		return "torch"
+	}
+	return "paper"
 }
 
 // MaxHidden bounds hidden_size so that a hostile config cannot ask for
@@ -234,15 +262,15 @@ func (c *Config) parseModel(model object) error {
 		return err
 	}
 	if !ok {
-		return model.errf("recurrent_unit", "missing (supported: %s)", supported(Units()))
+		return model.errf("recurrent_unit", "missing (supported: %s)", supported(ARTUnits()))
 	}
-	for _, u := range Units() {
+	for _, u := range ARTUnits() {
 		if u.String() == name {
 			c.Unit = u
 		}
 	}
 	if c.Unit == 0 {
-		return model.errf("recurrent_unit", "%q is not supported (supported: %s)", name, supported(Units()))
+		return model.errf("recurrent_unit", "%q is not supported (supported: %s)", name, supported(ARTUnits()))
 	}
 	h, ok, err := model.integer("hidden_size")
 	if err != nil {
@@ -721,7 +749,7 @@ func (c *Config) Validate() error {
 		return &Error{File: c.File, Key: key, Msg: fmt.Sprintf(format, args...)}
 	}
 	switch {
-	case c.Unit < STPNr || c.Unit > MODPLAST:
+	case c.Unit < STPNr || c.Unit > MLP:
 		return e("model.recurrent_unit", "unknown unit %s (supported: %s)", c.Unit, supported(Units()))
 	case c.Hidden <= 0 || c.Hidden > MaxHidden:
 		return e("model.hidden_size", "must be between 1 and %d, found %d", MaxHidden, c.Hidden)
@@ -732,6 +760,12 @@ func (c *Config) Validate() error {
 		return e("model.activation", "%s needs an activation (functional_tanh or functional_sigmoid)", c.Unit)
 	case c.Unit == FastWeights && c.S < 0:
 		return e("model.rnn_args.S", "must be ≥ 0, found %d", c.S)
+	case c.Unit == GRU && c.Naming != TorchNaming:
+		return e("core.naming", "GRU exists only as torch.nn.GRU: its naming must be torch")
+	case c.Naming == TorchNaming && c.Unit != RNN && c.Unit != LSTM && c.Unit != GRU:
+		return e("core.naming", "torch naming applies to RNN, LSTM and GRU cores, not %s", c.Unit)
+	case c.Naming == TorchNaming && c.LayerNorm:
+		return e("core.rnn_args.layer_norm", "torch.nn.%s has no layer norm", c.Unit)
 	}
 	return nil
 }

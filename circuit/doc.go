@@ -1,80 +1,42 @@
-// Package circuit describes the hardware a trained network runs on: how its
-// synapses, inputs and readout are built and what each event costs. It turns
-// the dimensionless energy of Rodriguez, Guo & Moraitis, "Short-Term
-// Plasticity Neurons Learning to Learn and Forget" (ICML 2022) into joules.
-// The kernels that charge events and the ledger that adds them live in other
-// packages; this one holds the design, its file format and the presets.
+// Package circuit is the physics of a hardware design (package design): the
+// crossbar device a network's efficacies are read through, and the pricing
+// that turns what a run counted (energy.Counts) into joules.
 //
-// # The model
+// # Device
 //
-// A design says, per event, what is charged (DESIGN.md, "Beyond the paper"):
+// A Setting fixes one value of every ranged device figure (Settings lists
+// the corners). A Chip is a network's arrays built at a setting; its
+// Crossbar, one per worker, maps each efficacy e to cells — one cell
+// G = g·|e| ("ideal", the paper's model) or a differential pair
+// G± = g_min + g·max(±e, 0), both conducting — saturates the programmable
+// part to [0, g_max − g_min], rounds it to `levels` evenly spaced values,
+// multiplies it by a per-cell lognormal factor exp(σ_var·N(0,1)) drawn once
+// from the design's seed, and at every read by 1 + σ_noise·N(0,1) from a
+// stream per sequence. The network then uses what the cells give back,
+// (G+ − G−)/g, so logits and accuracy are those of the chip as run. Without
+// levels, variation, noise or possible saturation (NeedsDevice) no crossbar
+// is used: reads are ideal and cell currents follow exactly from counted
+// sums. g_per_unit "auto" maps each array's largest |efficacy| over the
+// workload to the window (Setting.Calibrate). Prepare applies the design's
+// policy for trained λ outside [0, 1].
 //
-//   - Synaptic read. A nonzero presynaptic value z drives its column for one
-//     read; every cell on it conducts. With amplitude encoding the cell sees
-//     V = v_read·z for t_read, so it dissipates G·V²·t_read; with pulse-width
-//     encoding it sees v_read for |z|·t_read, so G·v_read²·t_read·|z|.
-//   - Conductances. synapse.mapping "ideal" is the paper's model, one cell
-//     G = g_per_unit·|w|; "differential" is a pair G+ = g_min + g_per_unit·max(w,0),
-//     G− = g_min + g_per_unit·max(−w,0), both conducting, so g_min matters.
-//     g_per_unit "auto" maps the array's largest |efficacy| at programming
-//     time to g_max − g_min. levels (0 = continuous, else ≥ 2) quantise a
-//     cell's conductance within [g_min, g_max]; variation is the lognormal σ of
-//     device-to-device variation, read_noise the relative σ of each read; seed
-//     seeds both. With "ideal", g_min and g_max may be left out: the window is
-//     then unbounded (Synapse.GMax is zero), as in the paper, and neither auto
-//     nor levels may be used.
-//   - Digital synapses. Mapping "digital" (Loihi-like chips, and biology) has
-//     no conductances: each synaptic operation — a synapse whose presynaptic
-//     value is nonzero — costs synapse.synop_energy. Under "digital" the keys
-//     g_per_unit, g_min, g_max, levels, variation, read_noise, input.encoding,
-//     input.v_read, input.t_read and readout.adc_energy are errors, and
-//     synop_energy is required; under the analog mappings synop_energy is an
-//     error.
-//   - Periphery. input.dac_energy per conversion of a nonzero presynaptic
-//     value; readout.adc_energy per postsynaptic row read; readout.neuron_energy
-//     per activation evaluated.
-//   - Plasticity. plasticity.element "volatile" decays for free and charges
-//     each synapse whose Hebbian increment is nonzero write_energy_per_event +
-//     write_energy_per_unit·|increment|; "rewrite" (non-volatile or digital
-//     memory) writes every plastic synapse's new value each step at the same
-//     prices. plasticity.lambda_outside (per-step, clamp, refuse; default
-//     per-step) is the policy for trained decay factors λ outside [0, 1] in
-//     event-driven runs.
-//   - static_power × simulated time; step_period is one network step.
+// # Prices
 //
-// The "paper" preset (ideal mapping, 1 S per unit, v_read = 1 V, t_read = 1 s,
-// all else free) makes a synapse read cost |w|·z² joules: the paper's number.
+// Price charges counts at both ends of every price range, by location
+// (arrays, neurons, chip) and category, with the equations of DESIGN.md
+// ("Beyond the paper"): synapse_read = v_read²·t_read·Σ_cells G·z²
+// (amplitude) or v_read²·t_read·Σ_cells G·|z| (pulse width), or
+// synop_energy per synaptic operation (digital); dac per nonzero drive; adc
+// per row read; synapse_write per write event and per unit of change, for
+// the plasticity element's kind of write; neuron per evaluation; static
+// power × simulated time. Energies are non-negative sums of counts × prices,
+// so the two ends bound them exactly. With the "paper" design (ideal, 1 S
+// per unit, 1 V, 1 s, all else free) synapse_read is the paper's energy.
+// Because a run only counts, a change of price figures (design.Role Price)
+// is re-priced from stored counts; Meter says which optional counts a
+// design's prices need.
 //
-// # Units and ranges
-//
-// Every figure is held in SI as float64 inside a Range{Lo, Hi}; a point value
-// has Lo == Hi. In design files a quantity is a number, optional spaces, an
-// optional prefix (f p n u µ μ m k M G) and its unit: S for conductances, V,
-// s, J and W. g_min and g_max also accept a resistance in Ω or Ohm, stored as
-// its conductance 1/R (so g_min is written as R_off). variation and read_noise
-// are plain numbers. Any figure may be a range [low, high] of two values in
-// the same unit; an energy that depends on a ranged figure is itself a range.
-// Prices — v_read, t_read and every per-event energy, static power — enter
-// the energy as non-negative factors, so charging every price at its Low end
-// and then at its High end bounds the energy exactly. Figures that change
-// what the network computes or how much current its cells draw — g_min,
-// g_max, an explicit g_per_unit, variation, read_noise, and step_period for
-// event inputs (see Design.Settings) — are evaluated by one run per
-// combination of their ends, and the reported range is the hull of those
-// runs: an estimate, not a bound, where the energy is not monotone in such a
-// figure (with levels, the rounding of g·|w| to the level spacing is not). A wrong dimension, a missing
-// unit, a negative value, NaN or infinity, a malformed range, an unknown or
-// duplicate key at any level, or a key the mapping has no use for is an
-// *Error naming the file, the line, the key and the problem.
-//
-// # Sources
-//
-// Every figure of a preset carries its source (Design.Sources, the sources
-// mapping of a file, and a trailing comment in WriteYAML's output):
-// DNN+NeuroSim V1.4 and V2.1, NVSim and NVMExplorer cells, CiMLoop's NeuRRAM
-// model (Wan et al., Nature 2022), the Accelergy library's ISAAC, TIMELY and
-// NeuRRAM converters, MNSIM 2.0, IBM aihwkit, Davies et al. (IEEE Micro 2018)
-// for Loihi, nengo/keras-spiking, and Attwell & Laughlin (J Cereb Blood Flow
-// Metab 2001) for biology. "[derived]" marks arithmetic on cited parameters,
-// "[assumption]" a choice made where no source gives the figure.
+// Sources of the device model: DNN+NeuroSim (cells, ranges, levels), IBM
+// aihwkit (programming and read noise of PCM), and the presets' sources
+// (design.Presets).
 package circuit

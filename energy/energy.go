@@ -1,29 +1,43 @@
-// Package energy holds the quantities neurosim charges and the ledger that adds
-// them up.
+// Package energy holds the quantities neurosim charges: the paper's
+// dimensionless energy, the event counts a run produces, and joules.
 //
-// Two kinds of energy are kept apart by type:
+// Three kinds of quantity are kept apart by type:
 //
 //   - Paper is the dimensionless energy of Rodriguez, Guo & Moraitis, "Short-Term
 //     Plasticity Neurons Learning to Learn and Forget" (ICML 2022): every synapse
 //     is a conductance |efficacy| driven by a voltage equal to its presynaptic
 //     value, so one step of one synapse costs z_f² · |efficacy_hf|. It has no unit.
-//   - Joules is an SI energy, charged per event by a hardware design and
-//     kept in a Ledger by Category, by location (synaptic array, neurons,
-//     chip), by step and by sequence. A design's figures may be ranges, so
-//     Joules is an interval [Lo, Hi] (a point when Lo == Hi).
+//   - Counts are what a run did: per synaptic array, the reads, conversions,
+//     weighted read sums (Σ G·z², in siemens, a "conductance" that a read
+//     voltage squared and a read time turn into joules), STP write events
+//     and the change they write; neuron evaluations; simulated time. A
+//     simulation produces counts; it never prices them.
+//   - Joules is an SI energy, the counts priced by a hardware design
+//     (package circuit), by Category and by location (synaptic array,
+//     neurons, chip). A design's figures may be ranges, so Joules is an
+//     interval [Lo, Hi] (a point when Lo == Hi).
+//
+// Keeping counts and prices apart is what lets a change of price — a write
+// energy, a converter, static power — be re-priced from stored counts
+// without simulating again (break-even analysis, price sweeps). Counts add:
+// a sequence's counts are the sum of its steps', a run's the sum of its
+// sequences', always summed in step and sequence order so that totals do
+// not depend on how sequences were scheduled.
 package energy
 
 import (
 	"fmt"
 
 	"gonum.org/v1/gonum/unit"
+
+	"github.com/neurosim/neurosim/interval"
 )
 
 // Paper is the paper's dimensionless synaptic energy, Σ z_f² |efficacy_hf|.
 // It is never mixed with joules.
 type Paper float64
 
-// Category is a kind of cost in the ledger.
+// Category is a kind of cost.
 type Category uint8
 
 const (
@@ -33,10 +47,11 @@ const (
 	ADC                          // converting a postsynaptic row current
 	Neuron                       // evaluating an activation
 	Static                       // static power × simulated time
+	DigitalAdd                   // adding the partial sums of a tiled array
 	NumCategories
 )
 
-var categoryNames = [NumCategories]string{"synapse_read", "synapse_write", "dac", "adc", "neuron", "static"}
+var categoryNames = [NumCategories]string{"synapse_read", "synapse_write", "dac", "adc", "neuron", "static", "digital_add"}
 
 func (c Category) String() string {
 	if c < NumCategories {
@@ -56,32 +71,16 @@ func Categories() []Category {
 
 // Joules is an energy in joules known to lie in [Lo, Hi]; Lo == Hi when
 // every figure it was computed from is exact.
-type Joules struct{ Lo, Hi unit.Energy }
+type Joules = interval.Range[unit.Energy]
 
 // Point is the exact energy e.
-func Point(e unit.Energy) Joules { return Joules{e, e} }
-
-// IsPoint reports whether j is exact.
-func (j Joules) IsPoint() bool { return j.Lo == j.Hi }
-
-// Plus returns j + o.
-func (j Joules) Plus(o Joules) Joules { return Joules{j.Lo + o.Lo, j.Hi + o.Hi} }
-
-// Times returns j scaled by a count or other non-negative factor k.
-func (j Joules) Times(k float64) Joules {
-	return Joules{j.Lo * unit.Energy(k), j.Hi * unit.Energy(k)}
-}
-
-// Hull returns the smallest interval holding j and o.
-func (j Joules) Hull(o Joules) Joules {
-	return Joules{min(j.Lo, o.Lo), max(j.Hi, o.Hi)}
-}
+func Point(e unit.Energy) Joules { return Joules{Lo: e, Hi: e} }
 
 // Breakdown is an energy per category.
 type Breakdown [NumCategories]Joules
 
 // Total sums the categories in ledger order.
-func (b *Breakdown) Total() Joules {
+func (b Breakdown) Total() Joules {
 	var s Joules
 	for _, v := range b {
 		s = s.Plus(v)
@@ -103,69 +102,28 @@ func (b *Breakdown) Hull(o *Breakdown) {
 	}
 }
 
-// Ledger keeps the joules of a run by category, location, step and sequence.
-// Locations are the synaptic arrays of the network, then "neurons" and
-// "chip" (static power); totals are summed in a fixed order, so they do not
-// depend on how sequences were scheduled.
-type Ledger struct {
-	Locations []string
-	Seqs      []Sequence
-}
+// Bill is the joules of some counts by location: one Breakdown per
+// synaptic array (in the cell's order), then "neurons", then "chip"
+// (static power).
+type Bill []Breakdown
 
-// Sequence is one sequence's share of a Ledger.
-type Sequence struct {
-	Steps []Breakdown // per step, all locations
-	ByLoc []Breakdown // per location, all steps
-}
-
-// NewLedger makes a ledger for n sequences over the given locations.
-func NewLedger(locations []string, n int) *Ledger {
-	l := &Ledger{Locations: locations, Seqs: make([]Sequence, n)}
-	for i := range l.Seqs {
-		l.Seqs[i].ByLoc = make([]Breakdown, len(locations))
+// Total is the breakdown over every location, summed in location order.
+func (b Bill) Total() Breakdown {
+	var t Breakdown
+	for i := range b {
+		t.Add(&b[i])
 	}
-	return l
+	return t
 }
 
-// Charge adds e of category c at location loc to the last step of sequence n.
-func (l *Ledger) Charge(n, loc int, c Category, e Joules) {
-	s := &l.Seqs[n]
-	st := &s.Steps[len(s.Steps)-1]
-	st[c] = st[c].Plus(e)
-	s.ByLoc[loc][c] = s.ByLoc[loc][c].Plus(e)
-}
-
-// BeginStep opens a new step of sequence n.
-func (l *Ledger) BeginStep(n int) {
-	l.Seqs[n].Steps = append(l.Seqs[n].Steps, Breakdown{})
-}
-
-// Sequence returns the breakdown of sequence n, summed over its steps in order.
-func (l *Ledger) Sequence(n int) Breakdown {
-	var b Breakdown
-	for i := range l.Seqs[n].Steps {
-		b.Add(&l.Seqs[n].Steps[i])
+// Hull widens b to hold o, location by location (same locations).
+func (b Bill) Hull(o Bill) {
+	for i := range b {
+		b[i].Hull(&o[i])
 	}
-	return b
 }
 
-// Total is the breakdown of the whole run, summed sequence by sequence.
-func (l *Ledger) Total() Breakdown {
-	var b Breakdown
-	for n := range l.Seqs {
-		s := l.Sequence(n)
-		b.Add(&s)
-	}
-	return b
-}
-
-// ByLocation is the breakdown of each location over the whole run.
-func (l *Ledger) ByLocation() []Breakdown {
-	out := make([]Breakdown, len(l.Locations))
-	for n := range l.Seqs {
-		for i := range out {
-			out[i].Add(&l.Seqs[n].ByLoc[i])
-		}
-	}
-	return out
+// Locations names the locations of a Bill over the given arrays.
+func Locations(arrays []string) []string {
+	return append(append([]string(nil), arrays...), "neurons", "chip")
 }

@@ -1,29 +1,37 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
 // Format is an output format for reports.
 type Format uint8
 
 const (
-	Table Format = iota
-	JSON
-	CSV
+	Table Format = iota // human table, units in every header
+	JSON                // one JSON document (keys in README)
+	CSV                 // comma-separated rows after # metadata lines (columns in README)
 )
 
-func (f Format) String() string { return [...]string{"table", "json", "csv"}[f] }
+var formatNames = [...]string{"table", "json", "csv"}
+
+func (f Format) String() string {
+	if int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// Formats lists every format, for help texts and shell completion.
+func Formats() []Format { return []Format{Table, JSON, CSV} }
 
 // ParseFormat parses "table", "json" or "csv".
 func ParseFormat(s string) (Format, error) {
-	for f := Table; f <= CSV; f++ {
+	for _, f := range Formats() {
 		if f.String() == s {
 			return f, nil
 		}
@@ -31,11 +39,18 @@ func ParseFormat(s string) (Format, error) {
 	return 0, fmt.Errorf("unknown format %q (supported: table, json, csv)", s)
 }
 
-// writeJSON writes v as indented JSON.
+// writeJSON encodes v in memory — so that a value JSON cannot encode fails
+// before anything is written — and then writes it indented.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(out.Bytes())
+	return err
 }
 
 // num formats a number for a human table: 7 significant digits.
@@ -43,25 +58,3 @@ func num(v float64) string { return strconv.FormatFloat(v, 'g', 7, 64) }
 
 // full formats a number for CSV: the shortest text that reads back to the same float64.
 func full(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-
-// table renders rows with a header, headers kept as written (they carry units)
-// and numeric columns right-aligned.
-func table(w io.Writer, header []string, rows [][]string, right ...int) error {
-	align := make([]tw.Align, len(header))
-	for i := range align {
-		align[i] = tw.AlignLeft
-	}
-	for _, c := range right {
-		align[c] = tw.AlignRight
-	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return err
-	}
-	return t.Render()
-}

@@ -1,90 +1,439 @@
 package export
 
 import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 )
 
-// Outputs stages output files and commits them together.
+// Outputs is one output transaction. Every output path is checked by Plan
+// before the run; once the results are ready, Stage writes each output to a
+// temporary file; Commit then puts them all in place, or none of them.
+// Nothing is visible at an output path before Commit, and Abort (after a
+// failure or an interrupt, from any goroutine) removes every temporary.
+//
+// Paths: a symbolic link is followed and its target replaced (atomically, by
+// a rename in the target's directory); an existing file keeps its
+// permissions (and, when allowed, its owner); a new file gets 0666 minus the
+// umask. A character device or FIFO (/dev/null, /dev/stdout, a pipe) is
+// written in place at Commit, before the files are renamed; sockets, block
+// devices and directories are refused. Two outputs naming the same regular
+// file, or an output naming a file the run reads (Protect), are refused.
 type Outputs struct {
-	inputs []string // files the run reads, never to be overwritten
-	staged []staged
+	mu      sync.Mutex
+	inputs  []string
+	planned []*output
+	aborted bool
 }
 
-type staged struct{ tmp, dst string }
+type outputKind uint8
 
-// Protect records files the run reads; Stage refuses to write over them.
-func (o *Outputs) Protect(paths ...string) {
+const (
+	newFile  outputKind = iota // nothing at the path yet
+	replace                    // an existing regular file
+	streamed                   // a character device or FIFO, written in place
+)
+
+type output struct {
+	name, path string // the flag (for messages) and the path as given
+	dst        string // the path written: symbolic links followed
+	kind       outputKind
+	info       fs.FileInfo // the existing file (replace, streamed)
+	tmp        string      // the staged temporary, once staged
+	backup     string      // a link to the replaced file during Commit
+}
+
+func (o *output) errorf(format string, a ...any) error {
+	return fmt.Errorf("output %s (%s): %s", o.path, o.name, fmt.Sprintf(format, a...))
+}
+
+// Protect records files the run reads; Plan refuses to write over them.
+func (t *Outputs) Protect(paths ...string) {
 	for _, p := range paths {
 		if p != "" {
-			o.inputs = append(o.inputs, p)
+			t.inputs = append(t.inputs, p)
 		}
 	}
 }
 
-// Stage writes one file to a temporary name in the destination's directory.
-// Nothing is visible at dst until Commit.
-func (o *Outputs) Stage(dst string, write func(io.Writer) error) error {
-	for _, in := range o.inputs {
-		if sameFile(in, dst) {
-			return fmt.Errorf("output %s: refusing to overwrite an input of this run", dst)
+// Plan checks that path can be written as the output called name (a flag
+// such as --logits-out) and reserves it. It fails before any work is done
+// when the directory does not exist or cannot be written, when the path is a
+// directory, socket or block device, or when it names an input of the run or
+// another output.
+func (t *Outputs) Plan(name, path string) error {
+	o := &output{name: name, path: path}
+	// The kernel follows every link, /proc's magic ones (/dev/stdout,
+	// /dev/fd/N) included: a device or pipe is written through the path given.
+	if info, err := os.Stat(path); err == nil && info.Mode()&(fs.ModeNamedPipe|fs.ModeCharDevice) != 0 {
+		o.dst, o.kind, o.info = path, streamed, info
+		if err := writable(path); err != nil {
+			return o.errorf("cannot be written: %v", unwrapPath(err))
 		}
+		t.mu.Lock()
+		t.planned = append(t.planned, o)
+		t.mu.Unlock()
+		return nil
 	}
-	for _, s := range o.staged {
-		if sameFile(s.dst, dst) {
-			return fmt.Errorf("output %s: named twice", dst)
-		}
+	dst, magic, err := resolve(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return o.errorf("directory %s does not exist", filepath.Dir(path))
 	}
-	if info, err := os.Stat(dst); err == nil && info.IsDir() {
-		return fmt.Errorf("output %s: is a directory", dst)
-	}
-	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("output %s: %w", dst, unwrapPath(err))
+		return o.errorf("%v", unwrapPath(err))
 	}
-	werr := write(f)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("output %s: %w", dst, err)
+	if magic {
+		// /dev/stdout redirected to a file: replacing the file would lose
+		// what is written to the descriptor, writing into it would mix.
+		return o.errorf("names an open file descriptor (through /proc); give the file's own path")
 	}
-	o.staged = append(o.staged, staged{tmp: f.Name(), dst: dst})
-	return nil
-}
-
-// Commit renames every staged file into place.
-func (o *Outputs) Commit() error {
-	for i, s := range o.staged {
-		if err := os.Rename(s.tmp, s.dst); err != nil {
-			o.staged = o.staged[i:]
-			o.Abort()
-			return fmt.Errorf("output %s: %w", s.dst, unwrapPath(err))
+	o.dst = dst
+	info, err := os.Stat(dst)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		o.kind = newFile
+	case err != nil:
+		return o.errorf("%v", unwrapPath(err))
+	case info.IsDir():
+		return o.errorf("is a directory")
+	case info.Mode().IsRegular():
+		o.kind, o.info = replace, info
+	case info.Mode()&fs.ModeNamedPipe != 0, info.Mode()&fs.ModeCharDevice != 0:
+		o.kind, o.info = streamed, info
+	default:
+		return o.errorf("is a %s; outputs are regular files, character devices or FIFOs", kindName(info.Mode()))
+	}
+	for _, in := range t.inputs {
+		if same(in, o) {
+			return o.errorf("is an input of this run (%s); refusing to overwrite it", in)
 		}
 	}
-	o.staged = nil
+	for _, p := range t.planned {
+		if o.kind != streamed && same(p.path, o) {
+			return o.errorf("is also the output of %s", p.name)
+		}
+	}
+	if o.kind == streamed {
+		if err := writable(dst); err != nil {
+			return o.errorf("cannot be written: %v", unwrapPath(err))
+		}
+	} else if err := probe(filepath.Dir(dst)); err != nil {
+		return o.errorf("cannot create a file in %s: %v", filepath.Dir(dst), unwrapPath(err))
+	}
+	t.mu.Lock()
+	t.planned = append(t.planned, o)
+	t.mu.Unlock()
 	return nil
 }
 
-// Abort removes every staged file; it is safe to call after Commit.
-func (o *Outputs) Abort() {
-	for _, s := range o.staged {
-		os.Remove(s.tmp)
+func kindName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "block device"
 	}
-	o.staged = nil
+	return "special file (" + m.Type().String() + ")"
 }
 
-func sameFile(a, b string) bool {
-	ia, err1 := os.Stat(a)
-	ib, err2 := os.Stat(b)
-	if err1 == nil && err2 == nil {
-		return os.SameFile(ia, ib)
+// resolve follows the symbolic links of path, including a final link whose
+// target does not exist yet, and returns the path to write. magic reports a
+// link into /proc (/dev/stdout, /dev/fd/N), whose target is a descriptor,
+// not a name to create.
+func resolve(path string) (dst string, magic bool, err error) {
+	p := path
+	for range 64 {
+		info, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+			if err != nil {
+				return "", magic, err
+			}
+			return filepath.Join(dir, filepath.Base(p)), magic, nil
+		}
+		if err != nil {
+			return "", magic, err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			p, err = filepath.EvalSymlinks(p)
+			return p, magic, err
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "", magic, err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		magic = magic || strings.HasPrefix(target, "/proc/")
+		p = target
 	}
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && aa == bb
+	return "", magic, fmt.Errorf("too many levels of symbolic links")
+}
+
+// same reports whether path names o's file: the same existing file, or the
+// same resolved path.
+func same(path string, o *output) bool {
+	if a, err := os.Stat(path); err == nil {
+		if b, err := os.Stat(o.dst); err == nil {
+			return os.SameFile(a, b)
+		}
+	}
+	r, _, err := resolve(path)
+	if err != nil {
+		r = path
+	}
+	ra, err1 := filepath.Abs(r)
+	rb, err2 := filepath.Abs(o.dst)
+	return err1 == nil && err2 == nil && ra == rb
+}
+
+// probe checks that a file can be created in dir.
+func probe(dir string) error {
+	f, err := createTemp(dir, ".neurosim-probe", 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// createTemp creates a new file dir/prefix.tmp-RANDOM with permissions perm
+// minus the umask (os.CreateTemp would make it 0600).
+func createTemp(dir, prefix string, perm fs.FileMode) (*os.File, error) {
+	for range 100 {
+		var b [6]byte
+		rand.Read(b[:])
+		f, err := os.OpenFile(filepath.Join(dir, prefix+".tmp-"+hex.EncodeToString(b[:])), os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name in %s", dir)
+}
+
+func (t *Outputs) find(name string) *output {
+	for _, o := range t.planned {
+		if o.name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// Stage writes the output planned as name to a temporary file: beside its
+// destination for files, in the temporary directory for devices and FIFOs.
+// Nothing is visible at the output path until Commit. It returns ctx's error
+// (writing nothing) once ctx is done.
+func (t *Outputs) Stage(ctx context.Context, name string, write func(io.Writer) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	o := t.find(name)
+	aborted := t.aborted
+	t.mu.Unlock()
+	if o == nil {
+		panic("export: Stage of an output that was not planned: " + name)
+	}
+	if aborted {
+		return o.errorf("the outputs were abandoned")
+	}
+	dir, prefix, perm := filepath.Dir(o.dst), "."+filepath.Base(o.dst), fs.FileMode(0o666)
+	switch o.kind {
+	case streamed:
+		dir, prefix, perm = os.TempDir(), "neurosim-"+filepath.Base(o.dst), 0o600
+	case replace:
+		perm = 0o600 // set to the replaced file's mode once written
+	}
+	f, err := createTemp(dir, prefix, perm)
+	if err != nil {
+		return o.errorf("%v", unwrapPath(err))
+	}
+	t.mu.Lock()
+	if t.aborted {
+		t.mu.Unlock()
+		f.Close()
+		os.Remove(f.Name())
+		return o.errorf("the outputs were abandoned")
+	}
+	o.tmp = f.Name()
+	t.mu.Unlock()
+
+	bw := bufio.NewWriterSize(f, 1<<16)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil && o.kind != streamed {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && o.kind == replace {
+		err = keepMode(f.Name(), o.info)
+	}
+	if err != nil {
+		t.mu.Lock()
+		os.Remove(o.tmp)
+		o.tmp = ""
+		t.mu.Unlock()
+		return o.errorf("%v", unwrapPath(err))
+	}
+	return nil
+}
+
+// Commit puts every staged output in place: first it streams the outputs
+// bound for devices and FIFOs, then it renames the files. If a rename fails,
+// the files already renamed are put back as they were. Outputs planned but
+// not staged are left alone. Commit does not watch for cancellation: once
+// it starts, renaming takes microseconds and finishes.
+func (t *Outputs) Commit(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		t.Abort()
+		return err
+	}
+	t.mu.Lock()
+	if t.aborted {
+		t.mu.Unlock()
+		return errors.New("outputs: commit after abort")
+	}
+	var files, streams []*output
+	for _, o := range t.planned {
+		switch {
+		case o.tmp == "":
+		case o.kind == streamed:
+			streams = append(streams, o)
+		default:
+			files = append(files, o)
+		}
+	}
+	t.mu.Unlock()
+	for _, o := range streams {
+		if err := stream(o); err != nil {
+			t.Abort()
+			return o.errorf("%v", unwrapPath(err))
+		}
+		t.mu.Lock()
+		os.Remove(o.tmp)
+		o.tmp = ""
+		t.mu.Unlock()
+	}
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.aborted {
+		return errors.New("outputs: aborted while streaming")
+	}
+	var done []*output
+	for _, o := range files {
+		if err := rename(o); err != nil {
+			// Put back what was renamed, newest first, and drop the rest.
+			for i := len(done) - 1; i >= 0; i-- {
+				undo(done[i])
+			}
+			t.removeAll()
+			return o.errorf("%v", unwrapPath(err))
+		}
+		done = append(done, o)
+	}
+	for _, o := range done {
+		if o.backup != "" {
+			os.Remove(o.backup)
+			o.backup = ""
+		}
+	}
+	t.planned = nil
+	return nil
+}
+
+// rename moves o's temporary into place, first linking the file it replaces
+// to a backup name so that undo can restore it.
+func rename(o *output) error {
+	if o.kind == replace {
+		for range 100 {
+			var b [6]byte
+			rand.Read(b[:])
+			name := filepath.Join(filepath.Dir(o.dst), "."+filepath.Base(o.dst)+".old-"+hex.EncodeToString(b[:]))
+			err := os.Link(o.dst, name)
+			if err == nil {
+				o.backup = name
+			}
+			if !errors.Is(err, fs.ErrExist) {
+				break // without a backup (no hard links here) the rename still happens
+			}
+		}
+	}
+	if err := os.Rename(o.tmp, o.dst); err != nil {
+		if o.backup != "" {
+			os.Remove(o.backup)
+			o.backup = ""
+		}
+		return err
+	}
+	o.tmp = ""
+	return nil
+}
+
+// undo restores what rename replaced: the backup, or no file at all.
+func undo(o *output) {
+	if o.backup != "" {
+		os.Rename(o.backup, o.dst)
+		o.backup = ""
+	} else if o.kind == newFile {
+		os.Remove(o.dst)
+	}
+}
+
+// stream copies o's staged content into the device or FIFO at o.dst.
+func stream(o *output) error {
+	src, err := os.Open(o.tmp)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(o.dst, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(dst, src)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Abort removes every temporary; outputs already committed stay. It is safe
+// to call more than once, after Commit, and from another goroutine (a second
+// interrupt).
+func (t *Outputs) Abort() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.aborted = true
+	t.removeAll()
+}
+
+func (t *Outputs) removeAll() {
+	for _, o := range t.planned {
+		if o.tmp != "" {
+			os.Remove(o.tmp)
+			o.tmp = ""
+		}
+		if o.backup != "" {
+			os.Remove(o.backup)
+			o.backup = ""
+		}
+	}
 }
 
 // unwrapPath drops the path an *os.PathError repeats, since messages already name it.

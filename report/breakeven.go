@@ -6,15 +6,18 @@ import (
 	"math"
 
 	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/workload"
 )
 
 // Breakeven is the write energy per event at which STPN stops being the
 // cheapest model of a set, against each other model.
 type Breakeven struct {
 	Set              string
-	Design           *circuit.Design // as given
-	STPN             string          // the model the others are compared with
+	Inputs           *workload.Set  // the set's inputs and labels
+	Design           *design.Design // as given
+	STPN             string         // the model the others are compared with
 	Sequences, Steps int
 	Rows             []BreakevenRow
 }
@@ -36,55 +39,76 @@ type BreakevenRow struct {
 	Verdict string
 }
 
-// RunBreakeven evaluates every model of a set twice under design d — with
-// free writes, and with 1 J per write event and nothing else — and solves
-// for the crossing of STPN's energy with each other model's.
+// RunBreakeven evaluates every model of a set once under design d, counting
+// the writes of the short-term state, and solves for the crossing of STPN's
+// energy with each other model's. Energy is linear in the write price, so
+// the counts of that one run give every model's line: the fixed part is its
+// counts priced with writes free, the slope its write events (of the
+// design's plasticity element) per sequence.
 func RunBreakeven(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (*Breakeven, error) {
 	d, err := LoadDesign(opt.Design)
 	if err != nil {
 		return nil, err
 	}
 	free := *d
-	free.Plasticity.WriteEnergyPerEvent = circuit.Point(0)
-	counts := countingDesign(d)
+	free.Plasticity.WriteEnergyPerEvent = design.Point(0)
 	o := opt
-	o.design = &free
-	fixed, err := Compare(ctx, fsys, name, o)
+	o.design, o.meter = d, energy.Meter{Writes: true}
+	cmp, err := Compare(ctx, fsys, name, o)
 	if err != nil {
 		return nil, err
 	}
-	o.design = counts
-	writes, err := Compare(ctx, fsys, name, o)
-	if err != nil {
-		return nil, err
-	}
-	b := &Breakeven{Set: name, Design: d, STPN: fixed.Baseline, Sequences: fixed.Inputs.N, Steps: fixed.Inputs.T}
+	b := &Breakeven{Set: name, Inputs: cmp.Inputs, Design: d, STPN: cmp.Baseline, Sequences: cmp.Inputs.N, Steps: cmp.Inputs.T}
 	si := -1
-	for i, r := range fixed.Rows {
-		if r.Model.Name == fixed.Baseline {
+	for i, r := range cmp.Rows {
+		if r.Model.Name == cmp.Baseline {
 			si = i
 		}
 	}
-	n := float64(fixed.Inputs.N)
+	n := float64(cmp.Inputs.N)
 	// line returns model i's energy at zero write price (per sequence) at
 	// price end hi of corner c, and its write events per sequence there.
 	line := func(i, c int, hi bool) (e0, w float64) {
-		t := fixed.Rows[i].Runs[c].Result.Ledger.Total()
-		tot := t.Total()
+		r := &cmp.Rows[i].Runs[c]
+		counts := r.Result.TotalCounts()
+		fixed := circuit.Price(&free, &r.Setting, &counts).Total()
+		tot := fixed.Total()
 		e0 = float64(tot.Lo)
 		if hi {
 			e0 = float64(tot.Hi)
 		}
-		return e0 / n, float64(writes.Rows[i].Runs[c].Result.Ledger.Total()[energy.SynapseWrite].Lo) / n
+		var writes int64
+		for _, a := range counts.Arrays {
+			if d.Plasticity.Element == design.Rewrite {
+				writes += a.Rewrites
+			} else {
+				writes += a.Writes
+			}
+		}
+		return e0 / n, float64(writes) / n
 	}
-	for i, r := range fixed.Rows {
+	fixedJoules := func(i int) energy.Joules {
+		var j energy.Joules
+		for c := range cmp.Rows[i].Runs {
+			r := &cmp.Rows[i].Runs[c]
+			counts := r.Result.TotalCounts()
+			t := circuit.Price(&free, &r.Setting, &counts).Total()
+			if c == 0 {
+				j = t.Total()
+			} else {
+				j = j.Hull(t.Total())
+			}
+		}
+		return j.Times(1 / n)
+	}
+	for i, r := range cmp.Rows {
 		if i == si {
 			continue
 		}
 		row := BreakevenRow{
 			Model: r.Model.Name, Unit: r.Model.Unit.String(),
-			STPNFixed: fixed.Rows[si].Joules.MeanPerSequence, Fixed: r.Joules.MeanPerSequence,
-			At: Interval{math.NaN(), math.NaN()},
+			STPNFixed: fixedJoules(si), Fixed: fixedJoules(i),
+			At: Interval{Lo: math.NaN(), Hi: math.NaN()},
 		}
 		verdicts := map[string]bool{}
 		for c := range r.Runs {
@@ -94,13 +118,13 @@ func RunBreakeven(ctx context.Context, fsys fs.FS, name string, opt CompareOptio
 				if c == 0 && k == 0 {
 					row.STPNWrites, row.Writes = point(p), point(q)
 				}
-				row.STPNWrites, row.Writes = row.STPNWrites.hull(p), row.Writes.hull(q)
+				row.STPNWrites, row.Writes = row.STPNWrites.With(p), row.Writes.With(q)
 				w := cross(a, p, bb, q)
 				if !math.IsNaN(w) {
 					if math.IsNaN(row.At.Lo) {
 						row.At = point(w)
 					}
-					row.At = row.At.hull(w)
+					row.At = row.At.With(w)
 				}
 				verdicts[verdict(a, p, bb, q, w)] = true
 			}
@@ -114,18 +138,6 @@ func RunBreakeven(ctx context.Context, fsys fs.FS, name string, opt CompareOptio
 		b.Rows = append(b.Rows, row)
 	}
 	return b, nil
-}
-
-// countingDesign is d with every price zero but 1 J per write event: its
-// synapse_write joules count write events.
-func countingDesign(d *circuit.Design) *circuit.Design {
-	c := *d
-	zero := circuit.Point(0)
-	c.Synapse.SynopEnergy, c.Input.VRead = zero, zero
-	c.Input.DACEnergy, c.Readout.ADCEnergy, c.Readout.NeuronEnergy = zero, zero, zero
-	c.Plasticity.WriteEnergyPerEvent, c.Plasticity.WriteEnergyPerUnit = circuit.Point(1), zero
-	c.StaticPower = zero
-	return &c
 }
 
 // cross solves a + w·p = b + w·q for w ≥ 0 (NaN when there is no such w).

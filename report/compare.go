@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -9,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/neurosim/neurosim/arch"
-	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/workload"
 )
@@ -19,19 +20,23 @@ type CompareOptions struct {
 	// Baseline names the model every energy is divided by; "" picks the first
 	// STPNr model in name order (the paper's STPN).
 	Baseline string
-	Design   string
-	Workers  int
+	// Models selects model folders by a shell pattern on their names
+	// (path.Match: "PONG_*"); "" selects every one.
+	Models  string
+	Design  string
+	Workers int
 	// Progress, when set, is told which model starts and how far its run is.
 	Progress func(model string, done, total int)
 
-	design *circuit.Design // overrides Design (break-even analysis)
+	design *design.Design // overrides Design (break-even analysis)
+	meter  energy.Meter   // counts beyond what the design's prices need
 }
 
 // Comparison is every model of a set evaluated on the same inputs.
 type Comparison struct {
 	Set      string
 	Inputs   *workload.Set
-	Design   *circuit.Design
+	Design   *design.Design
 	Baseline string
 	Rows     []CompareRow
 }
@@ -48,10 +53,19 @@ type CompareRow struct {
 	JouleRatio Interval
 }
 
-// Compare evaluates every model folder of a fixture set held in fsys: the
-// set's root has inputs.npy and labels.npy (or one inputs_*.npy and
-// labels_*.npy), and each folder with a model.pth and config.json is a model.
-// name describes the set in reports.
+// member is one model folder of a set: its checkpoint, config and the
+// inputs it takes, as paths in the set.
+type member struct{ name, ckpt, cfg, inputs string }
+
+// Compare evaluates every model folder of a set held in fsys on the same
+// inputs. A model folder holds model.pth and a config (ConfigNames: the
+// paper's config.json, a reference agent's spec.json or an RLlib
+// params.json). The inputs are the set's inputs.npy or observations.npy (or
+// its one inputs_*.npy or observations_*.npy), or the file a spec.json
+// names (observations.file, relative to its folder); labels.npy (or one
+// labels_*.npy), when present, gives accuracies. Every selected model must
+// take the same inputs: an agent set holds agents that share their
+// observations. name describes the set in reports.
 func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (*Comparison, error) {
 	d := opt.design
 	if d == nil {
@@ -60,48 +74,27 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 			return nil, err
 		}
 	}
-	set, err := loadSet(fsys, name)
+	members, set, err := readSet(fsys, name, opt.Models)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, fmt.Errorf("set %s: %w", name, err)
-	}
 	cmp := &Comparison{Set: name, Inputs: set, Design: d}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		ckptName := path.Join(e.Name(), "model.pth")
-		ckpt, err := fs.ReadFile(fsys, ckptName)
-		if err != nil {
-			continue // not a model folder
-		}
-		cfgName := path.Join(e.Name(), "config.json")
-		cfg, err := fs.ReadFile(fsys, cfgName)
-		if err != nil {
-			return nil, fmt.Errorf("set %s: model %s has no config.json", name, e.Name())
-		}
-		m, err := DecodeModel(path.Join(name, ckptName), ckpt, path.Join(name, cfgName), cfg, "")
+	for _, mb := range members {
+		m, err := mb.model(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		m.Name = e.Name()
 		var progress func(int, int)
 		if opt.Progress != nil {
 			progress = func(done, total int) { opt.Progress(m.Name, done, total) }
 		}
-		en, err := Evaluate(ctx, m, d, set, nil, opt.Workers, progress)
+		en, err := Evaluate(ctx, m, d, set, nil, EvalOptions{Workers: opt.Workers, Progress: progress, Meter: opt.meter})
 		if err != nil {
 			return nil, err
 		}
 		cmp.Rows = append(cmp.Rows, CompareRow{
 			Energy: en, MeanPerStep: en.Result.MeanPerStep(), MeanPerSequence: en.Result.MeanPerSequence(),
 		})
-	}
-	if len(cmp.Rows) == 0 {
-		return nil, fmt.Errorf("set %s: no model folders (with model.pth and config.json)", name)
 	}
 	sort.SliceStable(cmp.Rows, func(i, j int) bool { return cmp.Rows[i].Model.Name < cmp.Rows[j].Model.Name })
 	base := -1
@@ -129,17 +122,150 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 		// Both models at the same end of the design's ranges (the same
 		// technology), so the ratio is per end, reported low to high.
 		lo, hi := float64(r.Joules.Total.Lo/b.Joules.Total.Lo), float64(r.Joules.Total.Hi/b.Joules.Total.Hi)
-		r.JouleRatio = Interval{min(lo, hi), max(lo, hi)}
+		r.JouleRatio = Interval{Lo: min(lo, hi), Hi: max(lo, hi)}
 	}
 	return cmp, nil
 }
 
-// loadSet reads the inputs and labels at the root of a fixture set.
-func loadSet(fsys fs.FS, name string) (*workload.Set, error) {
-	in, err := findStem(fsys, name, "inputs")
+// readSet reads the model folders of a set that match pattern ("" for all)
+// and the inputs they share.
+func readSet(fsys fs.FS, name, pattern string) ([]member, *workload.Set, error) {
+	members, err := setMembers(fsys, name, pattern)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := loadSet(fsys, name, members[0].inputs)
+	return members, set, err
+}
+
+// model reads and builds the model of a set's folder, named after it.
+func (mb member) model(fsys fs.FS, name string) (*Model, error) {
+	ckpt, err := fs.ReadFile(fsys, mb.ckpt)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", name, err)
+	}
+	cfg, err := fs.ReadFile(fsys, mb.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", name, err)
+	}
+	m, err := DecodeModel(path.Join(name, mb.ckpt), ckpt, path.Join(name, mb.cfg), cfg, "")
 	if err != nil {
 		return nil, err
 	}
+	m.Name = mb.name
+	return m, nil
+}
+
+// setMembers lists the model folders of a set that match pattern, in name
+// order, and checks that they take the same inputs.
+func setMembers(fsys fs.FS, name, pattern string) ([]member, error) {
+	if pattern != "" {
+		if _, err := path.Match(pattern, ""); err != nil {
+			return nil, fmt.Errorf("--models %q: %v", pattern, err)
+		}
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", name, err)
+	}
+	var (
+		members []member
+		all     []string
+	)
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		ckpt := path.Join(e.Name(), "model.pth")
+		if _, err := fs.Stat(fsys, ckpt); err != nil {
+			continue // not a model folder
+		}
+		all = append(all, e.Name())
+		if ok, _ := path.Match(pattern, e.Name()); pattern != "" && !ok {
+			continue
+		}
+		mb := member{name: e.Name(), ckpt: ckpt}
+		for _, c := range ConfigNames {
+			if _, err := fs.Stat(fsys, path.Join(e.Name(), c)); err == nil {
+				mb.cfg = path.Join(e.Name(), c)
+				break
+			}
+		}
+		if mb.cfg == "" {
+			return nil, fmt.Errorf("set %s: model %s has no %s", name, e.Name(), strings.Join(ConfigNames, ", "))
+		}
+		if mb.inputs, err = memberInputs(fsys, name, mb); err != nil {
+			return nil, err
+		}
+		members = append(members, mb)
+	}
+	if len(members) == 0 {
+		if pattern != "" && len(all) > 0 {
+			return nil, fmt.Errorf("set %s: no model matches --models %q (models: %s)", name, pattern, strings.Join(all, ", "))
+		}
+		return nil, fmt.Errorf("set %s: no model folders (with model.pth and %s)", name, strings.Join(ConfigNames, ", "))
+	}
+	groups := map[string][]string{}
+	var order []string
+	for _, mb := range members {
+		if _, ok := groups[mb.inputs]; !ok {
+			order = append(order, mb.inputs)
+		}
+		groups[mb.inputs] = append(groups[mb.inputs], mb.name)
+	}
+	if len(order) > 1 {
+		sort.Strings(order)
+		parts := make([]string, len(order))
+		for i, in := range order {
+			parts[i] = in + ": " + strings.Join(groups[in], ", ")
+		}
+		return nil, fmt.Errorf("set %s: the models take different inputs (%s); compare one group at a time with --models, e.g. --models '%s'",
+			name, strings.Join(parts, "; "), commonPrefix(groups[order[0]])+"*")
+	}
+	return members, nil
+}
+
+// memberInputs is the inputs file of a model: the observations its
+// spec.json names, or the set's own.
+func memberInputs(fsys fs.FS, name string, mb member) (string, error) {
+	if path.Base(mb.cfg) == "spec.json" {
+		data, err := fs.ReadFile(fsys, mb.cfg)
+		if err != nil {
+			return "", fmt.Errorf("set %s: %w", name, err)
+		}
+		var spec struct {
+			Observations struct {
+				File string `json:"file"`
+			} `json:"observations"`
+		}
+		if json.Unmarshal(data, &spec) == nil && spec.Observations.File != "" {
+			p := path.Join(path.Dir(mb.cfg), spec.Observations.File)
+			if !fs.ValidPath(p) {
+				return "", fmt.Errorf("set %s: %s: observations.file %q lies outside the set", name, mb.cfg, spec.Observations.File)
+			}
+			return p, nil
+		}
+	}
+	for _, stem := range []string{"inputs", "observations"} {
+		if in, err := findStem(fsys, name, stem); err == nil {
+			return in, nil
+		}
+	}
+	return "", fmt.Errorf("set %s: no inputs.npy or observations.npy for model %s", name, mb.name)
+}
+
+func commonPrefix(names []string) string {
+	p := names[0]
+	for _, n := range names[1:] {
+		for !strings.HasPrefix(n, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
+}
+
+// loadSet reads the inputs in of a set, and its labels when it has some.
+func loadSet(fsys fs.FS, name, in string) (*workload.Set, error) {
 	data, err := fs.ReadFile(fsys, in)
 	if err != nil {
 		return nil, fmt.Errorf("set %s: %w", name, err)
@@ -150,7 +276,7 @@ func loadSet(fsys fs.FS, name string) (*workload.Set, error) {
 	}
 	lab, err := findStem(fsys, name, "labels")
 	if err != nil {
-		return nil, err
+		return set, nil // no labels: no accuracy (an agent set)
 	}
 	if data, err = fs.ReadFile(fsys, lab); err != nil {
 		return nil, fmt.Errorf("set %s: %w", name, err)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neurosim/neurosim/circuit"
+	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/fixture"
 	"github.com/neurosim/neurosim/internal/testutil"
@@ -25,9 +25,9 @@ func model(t *testing.T, name string) *report.Model {
 
 func artSet(t *testing.T) *workload.Set { return fixture.ART(t) }
 
-// design parses a design file built from a template; keys are replaced by
+// mkDesign parses a design file built from a template; keys are replaced by
 // the overrides given as "key: value" lines.
-func design(t *testing.T, synapse, input, extra string) *circuit.Design {
+func mkDesign(t *testing.T, synapse, input, extra string) *design.Design {
 	t.Helper()
 	if extra == "" {
 		extra = "static_power: 0W\nstep_period: 1ms\nseed: 1\n"
@@ -37,16 +37,16 @@ func design(t *testing.T, synapse, input, extra string) *circuit.Design {
 		"input: {" + input + "}\n" +
 		"readout: {adc_energy: 0J, neuron_energy: 0J}\n" +
 		"plasticity: {element: volatile, write_energy_per_event: 0J, write_energy_per_unit: 0J}\n" + extra
-	d, err := circuit.Parse("test.yaml", []byte(y))
+	d, err := design.Parse("test.yaml", []byte(y))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, y)
 	}
 	return d
 }
 
-func evaluate(t *testing.T, m *report.Model, d *circuit.Design, set *workload.Set) *report.Energy {
+func evaluate(t *testing.T, m *report.Model, d *design.Design, set *workload.Set) *report.Energy {
 	t.Helper()
-	e, err := report.Evaluate(context.Background(), m, d, set, nil, 0, nil)
+	e, err := report.Evaluate(context.Background(), m, d, set, nil, report.EvalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func near(t *testing.T, what string, got, want float64) {
 // every other category is exactly zero — for every reference model.
 func TestPaperDesignIsThePaper(t *testing.T) {
 	set := artSet(t)
-	d, err := circuit.Lookup("paper")
+	d, err := design.Lookup("paper")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestReadEnergyIdentities(t *testing.T) {
 		for _, name := range []string{"ART_STPN_h11", "ART_STPNf_h13", "ART_LSTM_h9", "ART_FW_S1_h20", "ART_MODPLAST_h17"} {
 			m := model(t, name)
 			run := func(mapping, v, tr string) *report.Energy {
-				return evaluate(t, m, design(t, fmt.Sprintf(syn, mapping, g), fmt.Sprintf(in, v, tr), ""), set)
+				return evaluate(t, m, mkDesign(t, fmt.Sprintf(syn, mapping, g), fmt.Sprintf(in, v, tr), ""), set)
 			}
 			read := func(mapping, v, tr string) float64 { return cat(run(mapping, v, tr), energy.SynapseRead) }
 			e := run("ideal", "0.2V", "10ns")
@@ -135,7 +135,7 @@ func TestReadEnergyIdentities(t *testing.T) {
 // × N × T × step_period.
 func TestPeripheryIdentities(t *testing.T) {
 	set := artSet(t)
-	d := design(t, "mapping: ideal, g_per_unit: 1S", "encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 3pJ",
+	d := mkDesign(t, "mapping: ideal, g_per_unit: 1S", "encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 3pJ",
 		"static_power: 2mW\nstep_period: 5us\nseed: 1\n")
 	// STPNf reads the one-hot input only: one nonzero value per step.
 	e := evaluate(t, model(t, "ART_STPNf_h13"), d, set)
@@ -153,9 +153,9 @@ func TestRanges(t *testing.T) {
 	set := artSet(t)
 	m := model(t, "ART_STPN_h11")
 	const syn = "mapping: ideal, g_per_unit: 1S"
-	lo := evaluate(t, m, design(t, syn, "encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 1pJ", ""), set)
-	hi := evaluate(t, m, design(t, syn, "encoding: amplitude, v_read: 2V, t_read: 1ns, dac_energy: 9pJ", ""), set)
-	r := evaluate(t, m, design(t, syn, "encoding: amplitude, v_read: [1V, 2V], t_read: 1ns, dac_energy: [1pJ, 9pJ]", ""), set)
+	lo := evaluate(t, m, mkDesign(t, syn, "encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 1pJ", ""), set)
+	hi := evaluate(t, m, mkDesign(t, syn, "encoding: amplitude, v_read: 2V, t_read: 1ns, dac_energy: 9pJ", ""), set)
+	r := evaluate(t, m, mkDesign(t, syn, "encoding: amplitude, v_read: [1V, 2V], t_read: 1ns, dac_energy: [1pJ, 9pJ]", ""), set)
 	if r.Joules.Total.Lo != lo.Joules.Total.Lo || r.Joules.Total.Hi != hi.Joules.Total.Hi {
 		t.Errorf("range %v, want [%v, %v]", r.Joules.Total, lo.Joules.Total.Lo, hi.Joules.Total.Hi)
 	}
@@ -168,7 +168,7 @@ func TestSeeds(t *testing.T) {
 	m := model(t, "ART_STPN_h11")
 	const in = "encoding: amplitude, v_read: 0.5V, t_read: 10ns, dac_energy: 0J"
 	noisy := func(seed int) *report.Energy {
-		return evaluate(t, m, design(t, "mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: 16, variation: 0.1, read_noise: 0.05",
+		return evaluate(t, m, mkDesign(t, "mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: 16, variation: 0.1, read_noise: 0.05",
 			in, fmt.Sprintf("static_power: 0W\nstep_period: 1ms\nseed: %d\n", seed)), set)
 	}
 	a, b, c := noisy(1), noisy(1), noisy(2)
@@ -179,7 +179,7 @@ func TestSeeds(t *testing.T) {
 		t.Error("different seeds, same noisy results")
 	}
 	clean := func(seed int) *report.Energy {
-		return evaluate(t, m, design(t, "mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: 0, variation: 0, read_noise: 0",
+		return evaluate(t, m, mkDesign(t, "mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: 0, variation: 0, read_noise: 0",
 			in, fmt.Sprintf("static_power: 0W\nstep_period: 1ms\nseed: %d\n", seed)), set)
 	}
 	if x, y := clean(1), clean(99); x.Joules.Total != y.Joules.Total || fmt.Sprint(x.Result.Logits) != fmt.Sprint(y.Result.Logits) {
@@ -191,10 +191,10 @@ func TestSeeds(t *testing.T) {
 func TestNoisyWorkers(t *testing.T) {
 	set := artSet(t)
 	m := model(t, "ART_FW_S1_h20")
-	d := design(t, "mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: 8, variation: 0.2, read_noise: 0.1",
+	d := mkDesign(t, "mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: 8, variation: 0.2, read_noise: 0.1",
 		"encoding: pulse-width, v_read: 0.5V, t_read: 10ns, dac_energy: 1pJ", "")
 	run := func(w int) *report.Energy {
-		e, err := report.Evaluate(context.Background(), m, d, set, nil, w, nil)
+		e, err := report.Evaluate(context.Background(), m, d, set, nil, report.EvalOptions{Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,7 +212,7 @@ func TestDeviceChangesAccuracy(t *testing.T) {
 	set := artSet(t)
 	m := model(t, "ART_STPN_h11")
 	acc := func(levels int, noise float64) float64 {
-		d := design(t, fmt.Sprintf("mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: %d, variation: 0, read_noise: %g", levels, noise),
+		d := mkDesign(t, fmt.Sprintf("mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: %d, variation: 0, read_noise: %g", levels, noise),
 			"encoding: amplitude, v_read: 0.5V, t_read: 10ns, dac_energy: 0J", "")
 		return evaluate(t, m, d, set).Accuracy.Lo
 	}
@@ -241,12 +241,12 @@ func TestBadDesignName(t *testing.T) {
 // and the wrapper's σ applied to F are free.
 func TestVolatileWritesAreHebbianIncrements(t *testing.T) {
 	set := artSet(t)
-	d := design(t, "mapping: ideal, g_per_unit: 1S", "encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 0J", "")
-	d.Plasticity.WriteEnergyPerEvent = circuit.Point(1)
+	d := mkDesign(t, "mapping: ideal, g_per_unit: 1S", "encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 0J", "")
+	d.Plasticity.WriteEnergyPerEvent = design.Point(1)
 	if got := cat(evaluate(t, model(t, "ART_HebbFF_h26"), d, set), energy.SynapseWrite); got != 128*9*26 {
 		t.Errorf("HebbFF: %v write events, want %d", got, 128*9*26)
 	}
-	d.Plasticity.Element = circuit.Rewrite
+	d.Plasticity.Element = design.Rewrite
 	if got := cat(evaluate(t, model(t, "ART_STPNf_h13"), d, set), energy.SynapseWrite); got != 128*9*481 {
 		t.Errorf("rewrite: %v write events, want every plastic synapse every step (%d)", got, 128*9*481)
 	}

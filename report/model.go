@@ -1,6 +1,7 @@
 package report
 
 import (
+	"os"
 	"path/filepath"
 
 	"github.com/neurosim/neurosim/arch"
@@ -14,22 +15,44 @@ type Model struct {
 	Checkpoint string
 	Config     string
 	Format     checkpoint.Format
-	StateKey   string // wrapper key the state_dict was found under, "" when bare
-	Unit       arch.Unit
+	StateKey   string      // wrapper key the state_dict was found under, "" when bare
+	Source     arch.Source // the kind of config: the paper's ART config, RLlib, a description
+	Unit       arch.Unit   // the core's unit
 	Hidden     int
-	Input      int
-	Classes    int
-	Synapses   int // synapses charged per step and sequence
+	Input      int   // values of one step's observation
+	Obs        []int // the shape of one step's observation
+	Classes    int   // outputs of the first head (logits)
+	Synapses   int   // synapses charged per step and sequence (the core's)
 	Net        *synapse.Network
 }
 
-// ConfigBeside is where a checkpoint's config is looked for when none is given.
+// ConfigNames are the files looked for beside a checkpoint, in order, when
+// no config is given: the paper's ART config, a reference agent's spec, an
+// RLlib run's params.
+var ConfigNames = []string{"config.json", "spec.json", "params.json"}
+
+// ConfigBeside is where a checkpoint's config is looked for when none is
+// given: the first of ConfigNames beside it that exists (config.json when
+// none does).
 func ConfigBeside(checkpointPath string) string {
-	return filepath.Join(filepath.Dir(checkpointPath), "config.json")
+	dir := filepath.Dir(checkpointPath)
+	for _, n := range ConfigNames {
+		if p := filepath.Join(dir, n); fileExists(p) {
+			return p
+		}
+	}
+	return filepath.Join(dir, ConfigNames[0])
 }
 
-// LoadModel reads a checkpoint and its config from files and builds the
-// network. configPath "" means config.json beside the checkpoint.
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
+}
+
+// LoadModel reads a checkpoint and its network description from files and
+// builds the network. configPath "" means the config beside the checkpoint
+// (ConfigBeside); its form is recognised from its content
+// (arch.ParseNetwork).
 func LoadModel(checkpointPath, configPath, stateKey string) (*Model, error) {
 	if configPath == "" {
 		configPath = ConfigBeside(checkpointPath)
@@ -38,11 +61,11 @@ func LoadModel(checkpointPath, configPath, stateKey string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := arch.Load(configPath)
+	desc, err := arch.LoadNetwork(configPath)
 	if err != nil {
 		return nil, err
 	}
-	return newModel(checkpointPath, configPath, sd, cfg)
+	return newModel(checkpointPath, configPath, sd, desc)
 }
 
 // DecodeModel builds a network from checkpoint and config bytes (embedded
@@ -52,22 +75,22 @@ func DecodeModel(checkpointName string, ckpt []byte, configName string, cfgData 
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := arch.Parse(configName, cfgData)
+	desc, err := arch.ParseNetwork(configName, cfgData)
 	if err != nil {
 		return nil, err
 	}
-	return newModel(checkpointName, configName, sd, cfg)
+	return newModel(checkpointName, configName, sd, desc)
 }
 
-func newModel(ckptName, cfgName string, sd *checkpoint.StateDict, cfg *arch.Config) (*Model, error) {
-	net, err := synapse.Build(cfg, sd)
+func newModel(ckptName, cfgName string, sd *checkpoint.StateDict, desc *arch.Network) (*Model, error) {
+	net, err := synapse.Build(desc, sd)
 	if err != nil {
 		return nil, err
 	}
 	return &Model{
 		Name: ckptName, Checkpoint: ckptName, Config: cfgName,
-		Format: sd.Format, StateKey: sd.Key,
-		Unit: net.Config.Unit, Hidden: net.Cell.HiddenSize(), Input: net.Cell.InputSize(),
+		Format: sd.Format, StateKey: sd.Key, Source: desc.Source,
+		Unit: net.Config.Unit, Hidden: net.Cell.HiddenSize(), Input: net.InputSize(), Obs: net.Obs(),
 		Classes: net.Classes, Synapses: net.Cell.Synapses(), Net: net,
 	}, nil
 }

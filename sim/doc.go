@@ -1,5 +1,8 @@
 // Package sim runs input sequences through a trained network in simulated
-// time, charges what each step did, and collects what the network answered.
+// time, counts what each step did (energy.Counts: reads, conversions,
+// writes, neuron evaluations, time), and collects what the network
+// answered. It never prices: joules are the counts priced by a design
+// afterwards (package circuit), so a price change needs no new run.
 //
 // # Time and events
 //
@@ -24,7 +27,7 @@
 //     per-step (default) applies it once per network step as the discrete
 //     model does; clamp clamps it into [0, 1] (this changes the model, and
 //     its accuracy is the one reported); refuse refuses the network. In the
-//     ledger such a synapse cannot be passive: its state is charged as
+//     counts such a synapse cannot be passive: its state is counted as
 //     rewritten every step.
 //   - Static energy: a step lasts until the next step of its sequence and the
 //     last step one period, so a sequence's static energy is
@@ -36,6 +39,18 @@
 // every channel present, Δ ≡ 1, every step one period long; it takes exactly
 // the steps of the reference evaluation.
 //
+// # What a network answers
+//
+// A network is a front-end, a core and heads (synapse.Network). A step
+// feeds one observation through all three; its paper energy is the core's.
+// A network read out after its last step (the paper's ART network) answers
+// once per sequence (Result.Logits, Predicted); an agent's heads are read at
+// every step, and Options.Outputs keeps each head's output at every step
+// (Result.Outputs: the action logits and value of every step), memory
+// being spent only when asked. Under a design whose scope is the whole
+// network, the front-end's and heads' reads are counted too — a once-read
+// readout with the sequence's last step.
+//
 // # Cost follows events
 //
 // Nothing runs for silent intervals: a gap of any length costs one decay
@@ -46,8 +61,16 @@
 //
 // Sequences are independent (all state is zero at the start of each), so
 // they run in parallel on Workers goroutines. Each sequence writes only its
-// own slots of the result and ledger; device read noise restarts from a
+// own slots of the result and its counts; device read noise restarts from a
 // stream seeded by the design's seed and the sequence index; totals are
 // summed afterwards in sequence order. Results are bit-identical whatever the
 // number of workers.
+//
+// # Numbers out of range
+//
+// A step whose paper energy or cell currents, or a readout, is NaN or
+// infinite stops the run with a *NumericError naming the sequence, the step
+// and the quantity (the lowest such sequence, whatever the worker count).
+// Time never overflows: Δ is computed in float64 ticks, and a clocked run
+// takes its time from the step index.
 package sim

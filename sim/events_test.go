@@ -37,11 +37,11 @@ func TestDenseThroughEventsIsIdentical(t *testing.T) {
 	set = set.Head(32)
 	for _, name := range []string{"ART_STPN_h11", "ART_STPNf_h13", "ART_FW_S1_h20", "ART_HebbFF_h26", "ART_LSTM_h9"} {
 		net := network(t, name)
-		dense, err := sim.Run(context.Background(), net, workload.FromSet(set), sim.Options{Period: period, Clocked: true})
+		dense, err := sim.Run(context.Background(), net, workload.FromSet(set), sim.Options{Period: float64(period), Clocked: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := sim.Run(context.Background(), net, events, sim.Options{Period: period})
+		ev, err := sim.Run(context.Background(), net, events, sim.Options{Period: float64(period), KeepSteps: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestDeltas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), events, sim.Options{Period: 1_000_000})
+	res, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), events, sim.Options{Period: float64(1_000_000), KeepSteps: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func BenchmarkSilence(b *testing.B) {
 			b.Run(name+"/"+c.what, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := sim.Run(context.Background(), net, c.stream, sim.Options{Period: period, Workers: 1}); err != nil {
+					if _, err := sim.Run(context.Background(), net, c.stream, sim.Options{Period: float64(period), Workers: 1}); err != nil {
 						b.Fatal(err)
 					}
 				}

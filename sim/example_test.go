@@ -22,7 +22,7 @@ func ExampleRun() {
 		fmt.Println(err)
 		return
 	}
-	res, err := sim.Run(context.Background(), m.Net, stream, sim.Options{Period: 1_000_000}) // 1 ms
+	res, err := sim.Run(context.Background(), m.Net, stream, sim.Options{Period: 1e6, KeepSteps: true}) // 1 ms in ns ticks
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -11,27 +12,6 @@ import (
 	"github.com/neurosim/neurosim/synapse"
 	"github.com/neurosim/neurosim/workload"
 )
-
-// Pricer charges what each step did in joules; package circuit implements
-// it for a hardware design.
-type Pricer interface {
-	// Locations names the ledger's locations: the network's arrays, then
-	// the others the pricer charges (neurons, chip).
-	Locations() []string
-	// Meter says what the runner must record beyond the counts.
-	Meter() synapse.MeterOptions
-	// NewDevice returns the device one worker reads through (nil for the
-	// ideal arrays of the paper). Devices are not shared between workers; a
-	// device with random draws also implements Seeder.
-	NewDevice() synapse.Device
-	// Charge adds the joules of one step of sequence n to l (whose step is
-	// already open). The simulated time attributed to the step is seconds
-	// plus periods step periods: a step lasts until the next step of its
-	// sequence, and the last step of a sequence, like every step of a
-	// clocked (dense) input, lasts one period. Keeping periods apart lets a
-	// pricer whose step period is a range charge both ends of it.
-	Charge(l *energy.Ledger, n int, a *synapse.Activity, seconds, periods float64)
-}
 
 // Seeder is a device whose random draws (read noise) restart from a stream
 // of their own for every sequence, so that results do not depend on which
@@ -49,14 +29,37 @@ type Options struct {
 	// number done so far. Calls are serialised.
 	Progress func(done, total int)
 	// Period is the duration of one network step in ticks (the design's
-	// step_period). A step that comes Δt after the previous one lasts
-	// Δt/Period network steps; it must be > 0.
-	Period workload.Tick
-	// Pricer, when set, charges every step in joules into Result.Ledger.
-	Pricer Pricer
-	// Clocked says the stream is a dense set at one step per period
-	// (workload.FromSet): every step lasts exactly one period.
+	// step_period), for event streams: a step that comes Δt after the
+	// previous one lasts Δt/Period network steps. It must be finite and
+	// > 0 unless the run is Clocked. It is a float64 so that no step period
+	// overflows the tick arithmetic.
+	Period float64
+	// Clocked says the stream is run at one step per period: step k is at
+	// k periods and lasts exactly one period (Δ ≡ 1), whatever its
+	// timestamps, which are not used. A dense set's stream
+	// (workload.FromSet) is always run so.
 	Clocked bool
+	// StepSeconds is the step period in seconds; a clocked step k is at
+	// k·StepSeconds (Result.Times).
+	StepSeconds float64
+	// Meter, when set, makes the run count what every step did
+	// (Result.Counts), filling what it asks beyond the event counts.
+	Meter *energy.Meter
+	// Device, when set, returns the device one worker reads through; each
+	// worker gets its own. A device with random draws also implements
+	// Seeder.
+	Device func() synapse.Device
+	// Tiling splits reads over crossbar tiles: presynaptic inputs per row
+	// tile, per array (synapse.Runner.SetTiling); nil for untiled arrays.
+	Tiling []int
+	// KeepSteps keeps each step's counts (Result.StepCounts, with Meter)
+	// and timing (Result.Ticks, Deltas, Active): what a per-step trace
+	// needs, and nothing else does.
+	KeepSteps bool
+	// Outputs keeps every head's output at every step (Result.Outputs) of
+	// a network that reads its heads at every step (an agent's action
+	// logits and value).
+	Outputs bool
 }
 
 // Result is what a run produced. Steps are stored flat: sequence n's are
@@ -67,19 +70,45 @@ type Result struct {
 	Offsets []int
 	// PerStep is the paper energy of every step.
 	PerStep []energy.Paper
-	// Ticks is each step's time; Deltas its length in network steps (Δ₁ = 1);
-	// Active the number of nonzero inputs it had.
-	Ticks  []workload.Tick
+	// Times is each step's time in seconds from the stream's origin (for a
+	// clocked stream k·period); Deltas its length in network steps (Δ₁ = 1);
+	// Active the number of nonzero inputs it had (Options.KeepSteps).
+	Times  []float64
 	Deltas []float64
 	Active []int
-	// Logits holds the readout after the last step, [N][Classes]; a sequence
-	// with no steps reads out the initial state.
+	// Logits holds the first head's output after the last step (the
+	// readout), [N][Classes]; a sequence with no steps reads out the
+	// initial state.
 	Logits []float64
+	// Outputs holds, per head, its output at every step, flat like PerStep
+	// ([steps][head size]), when Options.Outputs asked for them and the
+	// network reads its heads at every step; else nil.
+	Outputs [][]float64
 	// Predicted is the argmax of each sequence's logits (first maximum on
 	// ties, like torch.argmax).
 	Predicted []int
-	// Ledger holds the joules when a Pricer was given.
-	Ledger *energy.Ledger
+	// Counts holds what each sequence did (Options.Meter), summed over its
+	// steps in order; StepCounts what each step did (Options.KeepSteps),
+	// flat like PerStep.
+	Counts     []energy.Counts
+	StepCounts []energy.Counts
+	// cellWrites are the writes of every plastic cell over the whole run
+	// (Meter.Cells), per array: kept once for the run, not per sequence,
+	// since only their totals matter (endurance).
+	cellWrites [][]int64
+}
+
+// TotalCounts is what the whole run did, summed sequence by sequence in
+// order (zero counts when the run was not metered); with Meter.Cells its
+// arrays carry the writes of every plastic cell.
+func (r *Result) TotalCounts() energy.Counts {
+	t := energy.Sum(r.Counts)
+	for a, cw := range r.cellWrites {
+		if cw != nil && a < len(t.Arrays) {
+			t.Arrays[a].CellWrites = append([]int64(nil), cw...)
+		}
+	}
+	return t
 }
 
 // Steps is the number of steps of sequence n.
@@ -169,7 +198,7 @@ func (r *Result) Accuracy(labels []int) float64 {
 // [0, 1] acts as λ^Δ_k (synapse.Runner.StepFor). A dense set run through
 // workload.FromSet has Δ ≡ 1 and is the reference model exactly.
 func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Options) (*Result, error) {
-	if err := in.CheckWidth(net.Cell.InputSize()); err != nil {
+	if err := in.CheckWidth(net.InputSize()); err != nil {
 		return nil, err
 	}
 	if in.Labels != nil {
@@ -177,8 +206,9 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 			return nil, err
 		}
 	}
-	if opt.Period <= 0 && !in.Clocked() {
-		return nil, fmt.Errorf("sim: step period %d ticks, want > 0", opt.Period)
+	opt.Clocked = opt.Clocked || in.Clocked()
+	if !opt.Clocked && (!(opt.Period > 0) || math.IsInf(opt.Period, 1)) {
+		return nil, fmt.Errorf("sim: step period %g ticks, want a finite number > 0", opt.Period)
 	}
 	res := &Result{N: in.N, Classes: net.Classes, Offsets: make([]int, in.N+1)}
 	for n := range in.N {
@@ -186,37 +216,82 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	}
 	steps := res.Offsets[in.N]
 	res.PerStep = make([]energy.Paper, steps)
-	res.Ticks = make([]workload.Tick, steps)
-	res.Deltas = make([]float64, steps)
-	res.Active = make([]int, steps)
+	if opt.KeepSteps {
+		res.Times = make([]float64, steps)
+		res.Deltas = make([]float64, steps)
+		res.Active = make([]int, steps)
+	}
 	res.Logits = make([]float64, in.N*net.Classes)
 	res.Predicted = make([]int, in.N)
-	if opt.Pricer != nil {
-		res.Ledger = energy.NewLedger(opt.Pricer.Locations(), in.N)
+	if opt.Outputs && net.EveryStep() {
+		for _, h := range net.Heads() {
+			res.Outputs = append(res.Outputs, make([]float64, steps*h.Out[0]))
+		}
+	}
+	arrays := len(net.Arrays())
+	if opt.Meter != nil {
+		res.Counts = make([]energy.Counts, in.N)
+		for n := range res.Counts {
+			res.Counts[n] = energy.NewCounts(arrays)
+		}
+		if opt.KeepSteps {
+			res.StepCounts = make([]energy.Counts, steps)
+			for i := range res.StepCounts {
+				res.StepCounts[i] = energy.NewCounts(arrays)
+			}
+		}
 	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, in.N))
+	// A clocked set whose network has a lock-step kernel runs Lanes
+	// sequences at a time; each gives its own bits either way.
+	ws := make([]*worker, workers)
+	for i := range ws {
+		ws[i] = newWorker(net, in.I, opt)
+	}
+	group := 1
+	if ws[0].blk != nil {
+		group = synapse.Lanes
+	}
 	var (
 		next, done atomic.Int64
 		mu         sync.Mutex
 		wg         sync.WaitGroup
+		failed     error // the failure of the lowest-numbered sequence
+		failedAt   = in.N
 	)
-	for range workers {
+	for _, w := range ws {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWorker(net, in.I, opt)
 			for {
-				n := int(next.Add(1) - 1)
+				n := int(next.Add(int64(group)) - int64(group))
 				if n >= in.N || ctx.Err() != nil {
 					return
 				}
-				w.sequence(in, n, res, opt)
+				ns := min(group, in.N-n)
+				var at int
+				var err error
+				if group > 1 {
+					at, err = w.lanes(in, n, ns, res, opt)
+				} else {
+					at, err = n, w.sequence(in, n, res, opt)
+				}
+				if err != nil {
+					// Report the first failing sequence in sequence order, so
+					// the message does not depend on the worker count.
+					mu.Lock()
+					if at < failedAt {
+						failed, failedAt = err, at
+					}
+					mu.Unlock()
+					continue
+				}
 				if opt.Progress != nil {
-					d := int(done.Add(1))
+					d := int(done.Add(int64(ns)))
 					mu.Lock()
 					opt.Progress(d, in.N)
 					mu.Unlock()
@@ -228,57 +303,259 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("run interrupted: %w", err)
 	}
+	// Integer sums: the order of the workers does not matter.
+	for _, w := range ws {
+		for a, cw := range w.cells {
+			if cw == nil {
+				continue
+			}
+			if res.cellWrites == nil {
+				res.cellWrites = make([][]int64, len(w.cells))
+			}
+			if res.cellWrites[a] == nil {
+				res.cellWrites[a] = make([]int64, len(cw))
+			}
+			for i, v := range cw {
+				res.cellWrites[a][i] += v
+			}
+		}
+	}
+	if failed != nil {
+		return nil, failed
+	}
 	return res, nil
 }
 
-// worker is one goroutine's runner, input buffer and device.
+// NumericError is a run that left the range of float64: a paper energy, a
+// cell current or an output became NaN or infinite.
+type NumericError struct {
+	Sequence, Step int    // 0-based
+	Quantity       string // what became non-finite
+	Value          float64
+}
+
+func (e *NumericError) Error() string {
+	return fmt.Sprintf("sequence %d, step %d: %s is %v — an input or a design figure drives float64 arithmetic out of range",
+		e.Sequence, e.Step, e.Quantity, e.Value)
+}
+
+// worker is one goroutine's runner (or block of runners in lock-step),
+// input buffers and devices.
 type worker struct {
-	r    *synapse.Runner
-	x    []float64
-	seed Seeder
+	r     *synapse.Runner
+	x     []float64
+	seed  Seeder
+	every bool // the network reads its heads at every step
+	// blk steps Lanes sequences of a clocked set in lock-step when the
+	// network has a kernel for it and nothing needs its synapses one by
+	// one (nil otherwise); xs are its lanes' inputs.
+	blk *synapse.Block
+	xs  [][]float64
+	// cells adds up the writes of every plastic cell over the sequences
+	// this worker ran, per array (Meter.Cells).
+	cells [][]int64
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
-	w := &worker{r: net.NewRunner(), x: make([]float64, width)}
-	if opt.Pricer != nil {
-		w.r.Meter(opt.Pricer.Meter())
-		if dev := opt.Pricer.NewDevice(); dev != nil {
-			w.r.SetDevice(dev)
-			w.seed, _ = dev.(Seeder)
+	w := &worker{x: make([]float64, width), every: net.EveryStep()}
+	w.r, w.seed = configure(net.NewRunner(), opt)
+	if opt.Clocked {
+		blk := net.NewBlock()
+		for l := range synapse.Lanes {
+			configure(blk.Runner(l), opt)
+		}
+		if blk.Reset(); blk.Lockstep() {
+			w.blk = blk
+			for range synapse.Lanes {
+				w.xs = append(w.xs, make([]float64, width))
+			}
 		}
 	}
 	return w
 }
 
-func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) {
+// configure sets a runner up as opt asks: meter, tiling, device.
+func configure(r *synapse.Runner, opt Options) (*synapse.Runner, Seeder) {
+	var seed Seeder
+	if opt.Meter != nil {
+		r.Meter(*opt.Meter)
+	}
+	if opt.Tiling != nil {
+		r.SetTiling(opt.Tiling)
+	}
+	if opt.Device != nil {
+		if dev := opt.Device(); dev != nil {
+			r.SetDevice(dev)
+			seed, _ = dev.(Seeder)
+		}
+	}
+	return r, seed
+}
+
+func finite(v float64) bool { return v-v == 0 }
+
+func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) error {
 	w.r.Reset()
 	if w.seed != nil {
 		w.seed.Seed(n)
 	}
-	steps := in.SeqLen(n)
-	off := res.Offsets[n]
-	for k := range steps {
-		t := in.Time(n, k) // a clocked stream's time is the step index
-		delta := in.Delta(n, k, opt.Period)
+	for k := range in.SeqLen(n) {
+		delta := 1.0
+		if k > 0 && !opt.Clocked {
+			delta = float64(in.Time(n, k)-in.Time(n, k-1)) / opt.Period
+		}
 		active := in.Input(n, k, w.x)
-		res.PerStep[off+k] = w.r.StepFor(w.x, delta)
-		res.Ticks[off+k], res.Deltas[off+k], res.Active[off+k] = t, delta, active
-		if res.Ledger != nil {
-			seconds, periods := 0.0, 1.0
-			if k+1 < steps && !opt.Clocked && !in.Clocked() {
-				seconds, periods = workload.Seconds(in.Time(n, k+1)-t), 0
-			}
-			res.Ledger.BeginStep(n)
-			opt.Pricer.Charge(res.Ledger, n, w.r.Activity(), seconds, periods)
+		e := w.r.StepFor(w.x, delta)
+		if err := w.record(w.r, in, n, k, e, delta, active, res, opt); err != nil {
+			return err
 		}
 	}
+	return w.finish(w.r, in, n, res)
+}
+
+// lanes runs sequences n … n+ns−1 (ns ≤ Lanes) of a clocked set in
+// lock-step; lanes past the set run on zeros and are not recorded. It
+// returns the first failing sequence and its error.
+func (w *worker) lanes(in *workload.Stream, n, ns int, res *Result, opt Options) (int, error) {
+	T := in.SeqLen(n)
+	for l := 1; l < ns; l++ {
+		if in.SeqLen(n+l) != T {
+			// Not one length: one at a time.
+			for i := n; i < n+ns; i++ {
+				if err := w.sequence(in, i, res, opt); err != nil {
+					return i, err
+				}
+			}
+			return n, nil
+		}
+	}
+	w.blk.Reset()
+	var e [synapse.Lanes]energy.Paper
+	var errs [synapse.Lanes]error
+	var active [synapse.Lanes]int
+	for k := range T {
+		for l, x := range w.xs {
+			if l < ns {
+				active[l] = in.Input(n+l, k, x)
+			} else {
+				clear(x)
+			}
+		}
+		w.blk.Step(w.xs, e[:])
+		for l := range ns {
+			if errs[l] == nil {
+				errs[l] = w.record(w.blk.Runner(l), in, n+l, k, e[l], 1, active[l], res, opt)
+			}
+		}
+	}
+	for l := range ns {
+		if errs[l] == nil {
+			errs[l] = w.finish(w.blk.Runner(l), in, n+l, res)
+		}
+		if errs[l] != nil {
+			return n + l, errs[l]
+		}
+	}
+	return n, nil
+}
+
+// record keeps what step k of sequence n did on runner r: its paper
+// energy e, head outputs, timing (a step of length delta with active
+// nonzero inputs) and counts.
+func (w *worker) record(r *synapse.Runner, in *workload.Stream, n, k int, e energy.Paper, delta float64, active int, res *Result, opt Options) error {
+	off := res.Offsets[n]
+	if !finite(float64(e)) {
+		return &NumericError{Sequence: n, Step: k, Quantity: "the paper energy", Value: float64(e)}
+	}
+	res.PerStep[off+k] = e
+	for h, out := range res.Outputs {
+		v := r.Head(h)
+		copy(out[(off+k)*len(v):], v)
+	}
+	if opt.KeepSteps {
+		t := workload.Seconds(in.Time(n, k))
+		if opt.Clocked {
+			t = float64(k) * opt.StepSeconds
+		}
+		res.Times[off+k], res.Deltas[off+k], res.Active[off+k] = t, delta, active
+	}
+	if res.Counts != nil {
+		c := r.Counts()
+		for a := range c.Arrays {
+			if m := &c.Arrays[a]; !finite(m.CellZ2) || !finite(m.CellZ1) {
+				return &NumericError{Sequence: n, Step: k, Quantity: "the cell current sum Σ z²·G", Value: m.CellZ2}
+			}
+		}
+		// A step lasts until the next step of its sequence; the last
+		// step, like every step of a clocked input, one period.
+		if k+1 < in.SeqLen(n) && !opt.Clocked {
+			c.Seconds = workload.Seconds(in.Time(n, k+1) - in.Time(n, k))
+		} else {
+			c.Periods = 1
+		}
+		w.add(res, n, off+k, c)
+	}
+	return nil
+}
+
+// add adds counts c of sequence n (at flat step i, or none: −1) to the
+// result; the per-cell writes go to the worker's run-wide totals.
+func (w *worker) add(res *Result, n, i int, c *energy.Counts) {
+	var cells [][]int64
+	for a := range c.Arrays {
+		cw := c.Arrays[a].CellWrites
+		if cw == nil {
+			continue
+		}
+		if cells == nil {
+			cells = make([][]int64, len(c.Arrays))
+		}
+		cells[a], c.Arrays[a].CellWrites = cw, nil
+		if w.cells == nil {
+			w.cells = make([][]int64, len(c.Arrays))
+		}
+		if w.cells[a] == nil {
+			w.cells[a] = make([]int64, len(cw))
+		}
+		for j, v := range cw {
+			w.cells[a][j] += v
+		}
+	}
+	res.Counts[n].Add(c)
+	if res.StepCounts != nil && i >= 0 {
+		res.StepCounts[i].Add(c)
+	}
+	for a, cw := range cells {
+		if cw != nil {
+			c.Arrays[a].CellWrites = cw
+		}
+	}
+}
+
+// finish reads sequence n's logits out of runner r after its last step.
+func (w *worker) finish(r *synapse.Runner, in *workload.Stream, n int, res *Result) error {
+	steps := in.SeqLen(n)
+	off := res.Offsets[n]
 	logits := res.Logits[n*res.Classes : (n+1)*res.Classes]
-	copy(logits, w.r.Logits())
+	copy(logits, r.Logits())
+	if res.Counts != nil && !w.every {
+		// The readout of a network read once per sequence, when its heads
+		// are metered (a design whose scope is the whole network).
+		i := -1
+		if steps > 0 {
+			i = off + steps - 1
+		}
+		w.add(res, n, i, r.Counts())
+	}
 	best := 0
 	for c, v := range logits {
+		if !finite(v) {
+			return &NumericError{Sequence: n, Step: steps - 1, Quantity: fmt.Sprintf("logit %d", c), Value: v}
+		}
 		if v > logits[best] {
 			best = c
 		}
 	}
 	res.Predicted[n] = best
+	return nil
 }

@@ -25,12 +25,12 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 	set := referenceSet(t)
 	for _, name := range []string{"ART_STPN_h11", "ART_FW_S1_h20", "ART_MODPLAST_h17"} {
 		net := network(t, name)
-		base, err := sim.Run(context.Background(), net, set, sim.Options{Workers: 1, Period: period})
+		base, err := sim.Run(context.Background(), net, set, sim.Options{Workers: 1, Period: float64(period)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range []int{2, 3, 8, 200} {
-			got, err := sim.Run(context.Background(), net, set, sim.Options{Workers: w, Period: period})
+			got, err := sim.Run(context.Background(), net, set, sim.Options{Workers: w, Period: float64(period)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +55,7 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 // the per-step energy, and mean over N of the sum over t.
 func TestSummaryMatchesReferenceMetrics(t *testing.T) {
 	set := referenceSet(t)
-	res, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), set, sim.Options{Period: period})
+	res, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), set, sim.Options{Period: float64(period)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestSummaryMatchesReferenceMetrics(t *testing.T) {
 
 func TestRunRefusesWrongWidth(t *testing.T) {
 	set := workload.NewSet("x.npy", 1, 2, 5, make([]float64, 10))
-	_, err := sim.Run(context.Background(), network(t, "ART_LSTM_h9"), workload.FromSet(set), sim.Options{Period: period})
+	_, err := sim.Run(context.Background(), network(t, "ART_LSTM_h9"), workload.FromSet(set), sim.Options{Period: float64(period)})
 	if err == nil || err.Error() != "events x.npy: 5 channels per step, the model takes 37" {
 		t.Errorf("got %v", err)
 	}
@@ -81,7 +81,7 @@ func TestRunRefusesWrongWidth(t *testing.T) {
 func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := sim.Run(ctx, network(t, "ART_LSTM_h9"), referenceSet(t), sim.Options{Period: period}); err == nil {
+	if _, err := sim.Run(ctx, network(t, "ART_LSTM_h9"), referenceSet(t), sim.Options{Period: float64(period)}); err == nil {
 		t.Error("a cancelled run returned no error")
 	}
 }

@@ -3,6 +3,8 @@ package synapse_test
 import (
 	"testing"
 
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/internal/fixture"
 	"github.com/neurosim/neurosim/internal/testutil"
 )
 
@@ -11,10 +13,16 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	in := testutil.NPY(t, testutil.Testdata("art", "inputs.npy"))
 	for _, name := range testutil.ReferenceModels(t) {
 		net := load(t, testutil.Testdata("art", name))
-		r := net.NewRunner()
 		x := in.Float[:net.Cell.InputSize()]
-		if a := testing.AllocsPerRun(100, func() { r.Step(x); r.Logits() }); a != 0 {
+		plain, metered := net.NewRunner(), net.NewRunner()
+		// Metering everything, through a device, at a fractional Δ.
+		metered.Meter(energy.Meter{Abs: true, Writes: true, Peak: true})
+		metered.SetDevice(&passThrough{})
+		if a := testing.AllocsPerRun(100, func() { plain.Step(x); plain.Logits() }); a != 0 {
 			t.Errorf("%s: %v allocations per step", name, a)
+		}
+		if a := testing.AllocsPerRun(100, func() { metered.StepFor(x, 1.5) }); a != 0 {
+			t.Errorf("%s: %v allocations per metered step", name, a)
 		}
 	}
 }
@@ -45,6 +53,23 @@ func BenchmarkSequence(b *testing.B) {
 			}
 			H := net.Cell.HiddenSize()
 			b.ReportMetric(float64(b.N)*float64(T*H*(H+I))/b.Elapsed().Seconds(), "synapse-upd/s")
+		})
+	}
+}
+
+// BenchmarkAgentStep runs one step of a reference agent: PONG_RNN's two
+// convolutions (400 and 81 positions) and core, and the pendulum STPN with
+// its linear front-end.
+func BenchmarkAgentStep(b *testing.B) {
+	for _, name := range []string{"PONG_RNN", "PEND_STPN"} {
+		net := fixture.Agent(b, name)
+		_, _, I, x := fixture.Observations(b, name)
+		b.Run(name, func(b *testing.B) {
+			r := net.NewRunner()
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Step(x[:I])
+			}
 		})
 	}
 }

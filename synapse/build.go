@@ -26,18 +26,34 @@ func (e *BuildError) Error() string {
 
 // params hands out the tensors a unit needs and remembers which were used, so
 // that tensors the config does not explain can be refused (as PyTorch's strict
-// load_state_dict does).
+// load_state_dict does). Names are relative to prefix.
 type params struct {
-	sd   *checkpoint.StateDict
-	used map[string]bool
+	sd     *checkpoint.StateDict
+	used   map[string]bool
+	prefix string
 }
 
 func newParams(sd *checkpoint.StateDict) *params {
 	return &params{sd: sd, used: map[string]bool{}}
 }
 
+// at returns the params of the tensors under prefix (names relative to it),
+// sharing what has been used.
+func (p *params) at(prefix string) *params {
+	return &params{sd: p.sd, used: p.used, prefix: p.prefix + prefix}
+}
+
+// errf reports a problem with tensor (a name relative to the prefix).
 func (p *params) errf(tensor, format string, args ...any) error {
-	return &BuildError{File: p.sd.File, Tensor: tensor, Msg: fmt.Sprintf(format, args...)}
+	return &BuildError{File: p.sd.File, Tensor: p.prefix + tensor, Msg: fmt.Sprintf(format, args...)}
+}
+
+// shape returns the shape of tensor name, or nil when it is absent.
+func (p *params) shape(name string) []int {
+	if t, ok := p.sd.Get(p.prefix + name); ok {
+		return t.Shape
+	}
+	return nil
 }
 
 func shapeString(s []int) string {
@@ -50,12 +66,12 @@ func shapeString(s []int) string {
 // get returns the data of tensor name after checking it exists, is a float
 // tensor of the given shape and holds only finite values.
 func (p *params) get(name string, shape ...int) ([]float64, error) {
-	t, ok := p.sd.Get(name)
+	t, ok := p.sd.Get(p.prefix + name)
 	if !ok {
 		return nil, p.errf(name, "is missing (the config needs shape %s; the file has: %s)",
-			shapeString(shape), strings.Join(p.sd.Names(), ", "))
+			shapeString(shape), names(p.sd))
 	}
-	p.used[name] = true
+	p.used[t.Name] = true
 	if !t.DType.IsFloat() {
 		return nil, p.errf(name, "has integer dtype %s; weights must be floating point", t.DType)
 	}
@@ -71,19 +87,28 @@ func (p *params) get(name string, shape ...int) ([]float64, error) {
 func (p *params) finite(t *checkpoint.Tensor) error {
 	for i, v := range t.Float64s() {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return p.errf(t.Name, "holds %v at flat index %d; weights must be finite", v, i)
+			return &BuildError{File: p.sd.File, Tensor: t.Name, Msg: fmt.Sprintf("holds %v at flat index %d; weights must be finite", v, i)}
 		}
 	}
 	return nil
 }
 
+// names lists the tensors of sd for a message, at most 40 of them.
+func names(sd *checkpoint.StateDict) string {
+	all := sd.Names()
+	if len(all) > 40 {
+		return strings.Join(all[:40], ", ") + fmt.Sprintf(", … (%d in all)", len(all))
+	}
+	return strings.Join(all, ", ")
+}
+
 // getAny returns a float tensor of any shape, with the same checks as get.
 func (p *params) getAny(name string) (*checkpoint.Tensor, error) {
-	t, ok := p.sd.Get(name)
+	t, ok := p.sd.Get(p.prefix + name)
 	if !ok {
-		return nil, p.errf(name, "is missing (the file has: %s)", strings.Join(p.sd.Names(), ", "))
+		return nil, p.errf(name, "is missing (the file has: %s)", names(p.sd))
 	}
-	p.used[name] = true
+	p.used[t.Name] = true
 	if !t.DType.IsFloat() {
 		return nil, p.errf(name, "has integer dtype %s; weights must be floating point", t.DType)
 	}
@@ -91,11 +116,12 @@ func (p *params) getAny(name string) (*checkpoint.Tensor, error) {
 }
 
 // unused refuses tensors the architecture has no place for.
-func (p *params) unused(cfg *arch.Config) error {
+func (p *params) unused(n *arch.Network) error {
 	for _, t := range p.sd.Tensors {
 		if !p.used[t.Name] {
-			return p.errf(t.Name, "is not used by a %s with this config (%s); check the config matches the checkpoint",
-				cfg.Unit, cfg.File)
+			return &BuildError{File: p.sd.File, Tensor: t.Name, Msg: fmt.Sprintf(
+				"is not used by a %s network with this config (%s); check the config matches the checkpoint",
+				n.Core.Unit, n.File)}
 		}
 	}
 	return nil
@@ -170,13 +196,13 @@ func (p *params) scalar(name string) (float64, error) {
 	return t.Float64s()[0], nil
 }
 
-// layerNorm returns the affine parameters of rnn.layer_norm when cfg uses it.
+// layerNorm returns the affine parameters of the core's layer_norm when cfg uses it.
 func (p *params) layerNorm(n int) (*layerNorm, error) {
-	w, err := p.get("rnn.layer_norm.weight", n)
+	w, err := p.get("layer_norm.weight", n)
 	if err != nil {
 		return nil, err
 	}
-	b, err := p.get("rnn.layer_norm.bias", n)
+	b, err := p.get("layer_norm.bias", n)
 	if err != nil {
 		return nil, err
 	}
@@ -208,11 +234,11 @@ func (ln *layerNorm) apply(v []float64) {
 	}
 }
 
-// biasAndNorm returns rnn.bias and rnn.layer_norm (n elements each) when the
-// config uses them.
+// biasAndNorm returns the core's bias and layer_norm (n elements each) when
+// the config uses them.
 func (p *params) biasAndNorm(c *arch.Config, n int) (bias []float64, ln *layerNorm, err error) {
 	if c.Bias {
-		if bias, err = p.get("rnn.bias", n); err != nil {
+		if bias, err = p.get("bias", n); err != nil {
 			return nil, nil, err
 		}
 	}

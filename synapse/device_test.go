@@ -7,6 +7,7 @@ import (
 
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/testutil"
 	"github.com/neurosim/neurosim/synapse"
 )
@@ -25,7 +26,7 @@ func (d *passThrough) Row(a, r int, e, z []float64) (c2, c1 float64) {
 	}
 	return c2, c1
 }
-func (d *passThrough) Store(int, []float64, func(int) float64) {}
+func (d *passThrough) Store(int, []float64, synapse.Unit) {}
 
 // A device that changes nothing changes no bit, for every unit and every
 // array shape (MODPLAST with more hidden units than inputs included), and its
@@ -41,7 +42,7 @@ func TestPassThroughDevice(t *testing.T) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		plain, dev := net.NewRunner(), net.NewRunner()
 		dev.SetDevice(&passThrough{})
-		dev.Meter(synapse.MeterOptions{})
+		dev.Meter(energy.Meter{})
 		x := make([]float64, I)
 		for k := range 12 {
 			clear(x)
@@ -51,7 +52,7 @@ func TestPassThroughDevice(t *testing.T) {
 				t.Fatalf("%s step %d: %v through the device, %v without", name, k, b, a)
 			}
 			var paper, cells float64
-			for _, m := range dev.Activity().Arrays {
+			for _, m := range dev.Counts().Arrays {
 				paper += m.Paper
 				cells += m.CellZ2
 			}
@@ -80,7 +81,7 @@ func wideMiconi(t *testing.T) *synapse.Network {
 	}}
 	cfg := &arch.Config{File: "wide.json", Unit: arch.MODPLAST, InputSize: I, Hidden: H, Bias: true,
 		Miconi: arch.Miconi{NetType: "modplast", DA: "tanh", AddPW: 3}}
-	net, err := synapse.Build(cfg, sd)
+	net, err := synapse.Build(cfg.Network(), sd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/neurosim/neurosim/checkpoint"
 	"github.com/neurosim/neurosim/internal/fixture"
 	"github.com/neurosim/neurosim/internal/testutil"
-	"github.com/neurosim/neurosim/synapse"
 )
 
 // Event-driven semantics, checked against independent plain loops written
@@ -280,24 +279,19 @@ func TestEventsWithoutDecay(t *testing.T) {
 	}
 }
 
-// lambda_outside: clamp changes the model; refuse refuses it.
-func TestLambdaPolicy(t *testing.T) {
+// Clamping λ into [0, 1] makes a copy; the trained network is unchanged,
+// and a network with nothing to clamp is returned as it is.
+func TestClampLambda(t *testing.T) {
 	net := load(t, testutil.Testdata("art", "ART_STPN_h11"))
-	if _, err := net.WithLambdaPolicy(synapse.RefuseLambda); err == nil {
-		t.Error("refuse accepted 62 λ outside [0, 1]")
-	}
-	c, err := net.WithLambdaPolicy(synapse.ClampLambda)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := net.ClampLambda()
 	if out, total := c.DecayOutside(); out != 0 || total != 528 {
 		t.Errorf("clamped: %d of %d outside", out, total)
 	}
 	if out, _ := net.DecayOutside(); out != 62 {
 		t.Errorf("clamping changed the original network: %d outside", out)
 	}
-	same, err := load(t, testutil.Testdata("art", "ART_FW_S1_h20")).WithLambdaPolicy(synapse.RefuseLambda)
-	if err != nil || same == nil {
-		t.Errorf("Fast Weights (λ = 0.9) refused: %v", err)
+	fw := load(t, testutil.Testdata("art", "ART_FW_S1_h20"))
+	if fw.ClampLambda() != fw {
+		t.Error("Fast Weights (λ = 0.9 everywhere) was copied")
 	}
 }

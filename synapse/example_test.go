@@ -21,7 +21,7 @@ func ExampleBuild() {
 		fmt.Println(err)
 		return
 	}
-	net, err := synapse.Build(cfg, sd)
+	net, err := synapse.Build(cfg.Network(), sd)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -29,7 +29,7 @@ type FastWeights struct {
 func newFastWeights(c *arch.Config, p *params) (*FastWeights, error) {
 	I, H := c.InputSize, c.Hidden
 	fw := &FastWeights{in: I, hidden: H, s: c.S, act: c.CellActivation, wrap: c.Activation}
-	w, err := p.get("rnn.weight", H, I+H)
+	w, err := p.get("weight", H, I+H)
 	if err != nil {
 		return nil, err
 	}
@@ -95,20 +95,15 @@ func (st *fwState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	copy(hs, st.pre)
 	fw.activate(hs, pr)
 	for range fw.s {
-		pr.begin(1, hs, H)
-		var ea float64
-		for r := range H {
+		copy(st.next, st.pre)
+		e += pr.read(1, hs, st.next, H, func(r int) []float64 {
 			row := st.a[r*H : (r+1)*H]
 			if pr.dev != nil {
 				row = st.row[:H]
 				copy(row, st.a[r*H:(r+1)*H])
 			}
-			acc, er := pr.row(1, r, row, hs)
-			st.next[r] = st.pre[r] + acc
-			ea += er
-		}
-		pr.charge(1, ea)
-		e += ea
+			return row
+		}, nil)
 		copy(hs, st.next)
 		fw.activate(hs, pr)
 	}
@@ -119,17 +114,15 @@ func (st *fwState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	}
 	// The wrapper then updates the returned A as an STPNr state, with
 	// presynaptic and postsynaptic activity both h_t.
-	if pr.act != nil {
+	if pr.writes(1) != nil {
 		copy(st.prev, st.f)
 	}
 	copy(st.f, st.a)
 	fw.plast.update(st.f, hs, hs, nil, st.oja, lam, nil)
-	if pr.dev != nil {
-		pr.store(1, st.f, one)
-	}
+	pr.store(1, st.f, Unit{})
 	// λ acts twice per step (building A, then updating it): a passive
 	// element would have decayed F_{t−1} by λ².
-	pr.meterWrites(1, st.prev, st.f, func(i int) float64 { return lam[i] * lam[i] },
+	pr.meterChanges(1, st.prev, st.f, func(i int) float64 { return lam[i] * lam[i] },
 		func(i int) float64 { return fw.plast.lambda[i] })
 	return energy.Paper(e)
 }

@@ -30,27 +30,27 @@ type Miconi struct {
 func newMiconi(c *arch.Config, p *params) (*Miconi, error) {
 	I, H := c.InputSize, c.Hidden
 	m := &Miconi{in: I, hidden: H, cfg: c.Miconi}
-	win, err := p.get("rnn.i2h.weight", H, I)
+	win, err := p.get("i2h.weight", H, I)
 	if err != nil {
 		return nil, err
 	}
 	m.win = dense{rows: H, cols: I, w: win}
-	if m.bin, err = p.get("rnn.i2h.bias", H); err != nil {
+	if m.bin, err = p.get("i2h.bias", H); err != nil {
 		return nil, err
 	}
-	if m.w, err = p.get("rnn.w", H, H); err != nil {
+	if m.w, err = p.get("w", H, H); err != nil {
 		return nil, err
 	}
 	if m.cfg.NetType == "rnn" {
 		return m, nil
 	}
-	if m.alpha, err = p.get("rnn.alpha", H, H); err != nil {
+	if m.alpha, err = p.get("alpha", H, H); err != nil {
 		return nil, err
 	}
-	if m.wm, err = p.get("rnn.h2DA.weight", 1, H); err != nil {
+	if m.wm, err = p.get("h2DA.weight", 1, H); err != nil {
 		return nil, err
 	}
-	bm, err := p.get("rnn.h2DA.bias", 1)
+	bm, err := p.get("h2DA.bias", 1)
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +106,7 @@ func (st *miconiState) step(x []float64, _ float64, pr *probe) energy.Paper {
 	copy(st.pre, m.bin)
 	e := m.win.read(0, x, st.pre, st.row, pr)
 	// Recurrent array: efficacy w (+ α⊙Hebb), driven by h_{t−1}.
-	pr.begin(1, st.prev, H)
-	var ew float64
-	for r := range H {
+	e += pr.read(1, st.prev, st.pre, H, func(r int) []float64 {
 		row := st.row[:H]
 		copy(row, m.w[r*H:(r+1)*H])
 		if st.hebb != nil {
@@ -116,28 +114,22 @@ func (st *miconiState) step(x []float64, _ float64, pr *probe) energy.Paper {
 				row[j] += m.alpha[r*H+j] * h
 			}
 		}
-		acc, er := pr.row(1, r, row, st.prev)
-		st.pre[r] += acc
-		ew += er
-	}
-	pr.charge(1, ew)
-	e += ew
+		return row
+	}, nil)
 	for i, v := range st.pre {
 		st.h[i] = math.Tanh(v)
 	}
 	pr.neurons(H)
 	if st.hebb != nil {
-		if pr.act != nil {
+		if pr.writes(1) != nil {
 			copy(st.old, st.hebb)
 		}
 		st.updateHebb()
 		pr.neurons(1) // the neuromodulator
 		// The plastic part of the efficacy is α⊙Hebb: one unit of Hebb is α.
-		if pr.dev != nil {
-			pr.store(1, st.hebb, func(i int) float64 { return m.alpha[i] })
-		}
+		pr.store(1, st.hebb, Unit{Elem: m.alpha})
 		// Hebb has no passive decay: every change is written.
-		pr.meterWrites(1, st.old, st.hebb, func(int) float64 { return 1 }, func(int) float64 { return 1 })
+		pr.meterChanges(1, st.old, st.hebb, func(int) float64 { return 1 }, func(int) float64 { return 1 })
 	}
 	return energy.Paper(e)
 }

@@ -230,7 +230,7 @@ func TestSTPNOptions(t *testing.T) {
 							checkpoint.NewTensor("rnn.layer_norm.weight", []int{H}, m.lnW),
 							checkpoint.NewTensor("rnn.layer_norm.bias", []int{H}, m.lnB))
 					}
-					net, err := synapse.Build(&c, sd)
+					net, err := synapse.Build(c.Network(), sd)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -1,10 +1,10 @@
 package synapse
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/energy"
 )
 
 // plasticity is the update of a short-term state matrix F (rows × cols),
@@ -24,11 +24,11 @@ type plasticity struct {
 func newPlasticity(c *arch.Config, p *params, rows, cols int) (plasticity, error) {
 	pl := plasticity{rows: rows, cols: cols, clamp: c.STP.Clamp, typ: c.STP.Type, rule: c.STP.Rule}
 	var err error
-	if pl.lambda, err = p.plasticParam("rnn.weight_lambda", c.STP.Learned, c.STP.Dims, c.STP.Lambda, rows, cols); err != nil {
+	if pl.lambda, err = p.plasticParam("weight_lambda", c.STP.Learned, c.STP.Dims, c.STP.Lambda, rows, cols); err != nil {
 		return pl, err
 	}
 	pl.setLambda(pl.lambda)
-	pl.gamma, err = p.plasticParam("rnn.weight_gamma", c.STP.Learned, c.STP.Dims, c.STP.Gamma, rows, cols)
+	pl.gamma, err = p.plasticParam("weight_gamma", c.STP.Learned, c.STP.Dims, c.STP.Gamma, rows, cols)
 	return pl, err
 }
 
@@ -95,14 +95,24 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 		}
 		return buf
 	}
-	for i, ll := range p.logLambda {
-		if ll == ll { // λ in [0, 1]
+	i := 0
+	if haveDecay4 {
+		// Four at a time, with math.Exp's bits.
+		i = decay4(buf, p.logLambda, p.lambda, delta)
+	}
+	p.decayScalar(delta, buf, i, len(buf))
+	return buf
+}
+
+// decayScalar sets buf[i:j] to the decay factors of a step of delta.
+func (p *plasticity) decayScalar(delta float64, buf []float64, i, j int) {
+	for ; i < j; i++ {
+		if ll := p.logLambda[i]; ll == ll { // λ in [0, 1]
 			buf[i] = math.Exp(delta * ll)
 		} else {
 			buf[i] = p.lambda[i]
 		}
 	}
-	return buf
 }
 
 // update computes F ← clamp(λ⊙F + γ⊙ΔF) ("stp") or clamp(λ⊙(F + γ⊙ΔF))
@@ -111,13 +121,11 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 // divides row r of the old F first (the "pre" normalisation of STPN). oja is
 // a scratch vector of length cols.
 //
-// When m is not nil the writes are metered: the element decays passively
-// (the decay, and the model's own rescaling of F, are free), and a synapse is
-// written when its Hebbian increment — γ⊙ΔF, or λ⊙γ⊙ΔF for prompt decay — is
-// nonzero, by that increment; a synapse whose λ lies outside [0, 1] cannot
-// decay passively and is written with its new value every step, as is every
-// synapse in Rewrite mode.
-func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64, m *writeMeter) {
+// When m is not nil the writes are counted (energy.ArrayCounts.Write): for
+// a volatile element the decay, and the model's own rescaling of F, are free
+// passive dynamics, and the increment written is the Hebbian one — γ⊙ΔF, or
+// λ⊙γ⊙ΔF for prompt decay.
+func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64, m *energy.ArrayCounts) {
 	if p.rule == arch.Oja {
 		// pre − Fᵀ post, with F already scaled as the update will see it.
 		copy(oja, pre)
@@ -141,59 +149,55 @@ func (p *plasticity) update(F, post, pre, rowScale, oja, lam []float64, m *write
 			s = rowScale[r]
 		}
 		off := r * p.cols
+		// Slices of one length, so that the loops carry no bounds checks.
 		row := F[off : off+p.cols]
-		l := lam[off : off+p.cols]
-		g := p.gamma[off : off+p.cols]
-		if p.typ == arch.PromptDecay {
-			for c, x := range pre {
-				row[c] = l[c] * (row[c]*s + g[c]*(y*x))
+		pre := pre[:len(row)]
+		l := lam[off : off+len(row)]
+		g := p.gamma[off : off+len(row)]
+		l, g = l[:len(row)], g[:len(row)]
+		switch {
+		case p.typ == arch.PromptDecay:
+			for c, f := range row {
+				row[c] = l[c] * (f*s + g[c]*(y*pre[c]))
 			}
-		} else {
-			for c, x := range pre {
-				row[c] = row[c]*s*l[c] + g[c]*(y*x)
+		case s == 1:
+			// row·1 is row: the plain update without the multiply.
+			for c, f := range row {
+				row[c] = f*l[c] + g[c]*(y*pre[c])
+			}
+		default:
+			for c, f := range row {
+				row[c] = f*s*l[c] + g[c]*(y*pre[c])
 			}
 		}
 		if clamped {
+			// As math.Min(math.Max(v, lo), hi) for every non-NaN v (±0
+			// included), and NaN stays NaN.
 			for c, v := range row {
-				row[c] = math.Min(math.Max(v, lo), hi)
+				if v < lo {
+					row[c] = lo
+				} else if v > hi {
+					row[c] = hi
+				}
 			}
 		}
 		if m != nil {
-			m.row(p, off, y, pre, row, l)
+			p.countWrites(m, off, y, pre, row, l)
 		}
 	}
 }
 
-// writeMeter counts the writes of one array's short-term state.
-type writeMeter struct {
-	act  *ArrayActivity
-	mode WriteMode
-}
-
-// meter returns the write meter of array a, or nil when not metering.
-func (pr *probe) meter(a int) *writeMeter {
-	if pr.act == nil {
-		return nil
-	}
-	pr.wm = writeMeter{act: &pr.act.Arrays[a], mode: pr.Writes}
-	return &pr.wm
-}
-
-func (m *writeMeter) row(p *plasticity, off int, y float64, pre, row, lam []float64) {
+// countWrites counts the writes of row r (at flat offset off) of an update
+// whose postsynaptic value was y, presynaptic vector pre, new values row and
+// decay factors lam.
+func (p *plasticity) countWrites(m *energy.ArrayCounts, off int, y float64, pre, row, lam []float64) {
 	for c, x := range pre {
-		if l := p.lambda[off+c]; m.mode == Rewrite || l < 0 || l > 1 {
-			m.act.Writes++
-			m.act.WriteUnits += math.Abs(row[c])
-			continue
-		}
+		l := p.lambda[off+c]
 		inc := p.gamma[off+c] * (y * x)
 		if p.typ == arch.PromptDecay {
 			inc *= lam[c]
 		}
-		if inc != 0 {
-			m.act.Writes++
-			m.act.WriteUnits += math.Abs(inc)
-		}
+		m.Write(off+c, inc, row[c], l >= 0 && l <= 1)
 	}
 }
 
@@ -228,36 +232,18 @@ func (n *Network) DecayOutside() (outside, plastic int) {
 	return p.outside(), len(p.lambda)
 }
 
-// LambdaPolicy says what to do with decay factors outside [0, 1].
-type LambdaPolicy uint8
-
-const (
-	// PerStep applies such a λ once per network step, as the discrete model does.
-	PerStep LambdaPolicy = iota
-	// ClampLambda clamps every λ into [0, 1]. This changes the model.
-	ClampLambda
-	// RefuseLambda refuses a network with any λ outside [0, 1].
-	RefuseLambda
-)
-
-func (p LambdaPolicy) String() string { return [...]string{"per-step", "clamp", "refuse"}[p] }
-
-// WithLambdaPolicy returns the network to run under policy: n itself for
-// PerStep, a copy with clamped λ for ClampLambda, and an error for
-// RefuseLambda when some λ lies outside [0, 1].
-func (n *Network) WithLambdaPolicy(policy LambdaPolicy) (*Network, error) {
-	outside, total := n.DecayOutside()
-	if outside == 0 || policy == PerStep {
-		return n, nil
+// ClampLambda returns a copy of the network whose decay factors are clamped
+// into [0, 1], so that every plastic synapse can be a passive element; this
+// changes the model (and its accuracy). A network without decay factors, or
+// with none outside [0, 1], is returned as it is.
+func (n *Network) ClampLambda() *Network {
+	d, ok := n.Cell.(decaying)
+	if !ok || d.plasticity().outside() == 0 {
+		return n
 	}
-	if policy == RefuseLambda {
-		return nil, fmt.Errorf("%s: %d of %d plastic synapses have a decay factor λ outside [0, 1], which a passive element cannot realise (lambda_outside: refuse)",
-			n.Config.File, outside, total)
-	}
-	d := n.Cell.(decaying)
 	p := *d.plasticity()
 	p.clampLambda()
 	m := *n
 	m.Cell = d.withPlasticity(p)
-	return &m, nil
+	return &m
 }

@@ -1,6 +1,10 @@
 package synapse
 
-import "math"
+import (
+	"math"
+
+	"github.com/neurosim/neurosim/energy"
+)
 
 // ArrayInfo describes one synaptic array of a cell: a crossbar of Rows
 // postsynaptic neurons by Cols presynaptic inputs.
@@ -12,57 +16,6 @@ type ArrayInfo struct {
 	Plastic int
 }
 
-// Activity is what one network step did, per array (in Cell.Arrays order).
-// It is filled only when the Runner meters (Runner.Meter).
-type Activity struct {
-	Arrays []ArrayActivity
-	// Neurons counts nonlinearity evaluations (one per neuron output, gate,
-	// or neuromodulator value computed).
-	Neurons int
-}
-
-// ArrayActivity is one array's share of a step. A read drives the columns
-// with a presynaptic vector z; columns with z_f = 0 are not driven, and a
-// read whose z is all zero does not happen.
-type ArrayActivity struct {
-	Reads  int     // read passes with at least one nonzero presynaptic value
-	Rows   int     // postsynaptic rows read (one ADC conversion each)
-	Drives int     // nonzero presynaptic values driven (one DAC conversion each)
-	SynOps int     // synapses read with a nonzero presynaptic value
-	Z2     float64 // Σ_reads Σ_f z_f² × rows: the amplitude-read weight of a unit conductance on every cell
-	Z1     float64 // Σ_reads Σ_f |z_f| × rows: the same for pulse-width reads
-	Paper  float64 // Σ z_f² |e_rf|, the paper's energy (dimensionless)
-	// PaperAbs is Σ |z_f| |e_rf|; metered only when asked (pulse-width designs).
-	PaperAbs float64
-	// CellZ2 and CellZ1 are Σ z_f² G and Σ |z_f| G over every cell read, in
-	// siemens, where a Device gives the cells' conductances G.
-	CellZ2, CellZ1 float64
-	Writes         int     // plastic synapses written
-	WriteUnits     float64 // Σ |written change|, efficacy units
-	// Peak is the largest |efficacy| read (metered only when asked).
-	Peak float64
-}
-
-// MeterOptions say what a metering Runner records beyond the counts.
-type MeterOptions struct {
-	Abs    bool      // Σ|z|·|e|, needed for pulse-width reads
-	Writes WriteMode // how writes of the short-term state count
-	Peak   bool      // the largest |efficacy| read per array (calibration)
-}
-
-// WriteMode says how writes of the short-term state are metered.
-type WriteMode uint8
-
-const (
-	// Volatile: decay is passive and free; a synapse is written when its
-	// new value differs from its passively decayed old value, by that
-	// increment. A synapse whose decay factor is outside [0, 1] cannot decay
-	// passively: its new value is written every step.
-	Volatile WriteMode = iota
-	// Rewrite: every plastic synapse's new value is written every step.
-	Rewrite
-)
-
 // Device is the hardware an array's efficacies are read through. A Device
 // is used by one Runner (one goroutine) at a time.
 type Device interface {
@@ -72,28 +25,114 @@ type Device interface {
 	// conductance, in siemens, of the cells of synapse (r, f).
 	Row(a, r int, e, z []float64) (cellZ2, cellZ1 float64)
 	// Store rounds the short-term state f of array a to what the element
-	// can hold, in place, after each update. unit(i) is the efficacy that
-	// one unit of f[i] contributes to the array as read (1 for a plain F;
-	// 1/‖row‖ for a row-normalised STPN; α for MODPLAST's Hebbian trace).
-	Store(a int, f []float64, unit func(i int) float64)
+	// can hold, in place, after each update; u says what efficacy one unit
+	// of each f[i] contributes to the array as read.
+	Store(a int, f []float64, u Unit)
 }
 
-// probe carries what a step needs beyond the state: the device, and the
-// activity being metered (nil when not metering).
+// Unit is the efficacy that one unit of a stored short-term state
+// contributes to its array as read: 1 for a plain F (the zero Unit), a
+// factor per row for a row-normalised STPN (1/‖row‖), or one per element
+// for MODPLAST's Hebbian trace (α).
+type Unit struct {
+	Row  []float64 // per row of Cols elements, when set
+	Cols int
+	Elem []float64 // per element, when set
+}
+
+// At is the unit of element i.
+func (u Unit) At(i int) float64 {
+	switch {
+	case u.Row != nil:
+		return u.Row[i/u.Cols]
+	case u.Elem != nil:
+		return u.Elem[i]
+	}
+	return 1
+}
+
+// probe carries what a step needs beyond the state: the device the arrays
+// are read through (nil for the paper's ideal arrays), and the counts being
+// metered (nil when not metering).
 type probe struct {
-	dev Device
-	act *Activity
-	MeterOptions
-	wm writeMeter
+	dev   Device
+	c     *energy.Counts
+	meter energy.Meter
+	conv  Converter // dev, when it converts partial sums itself (tiles.go)
+	tiles []int     // presynaptic inputs per row tile, per array (nil: untiled)
+	// offBooks marks reads outside the paper's energy and outside the
+	// design's scope (a front-end or head under the core's scope): ideal,
+	// uncounted, only their sums wanted.
+	offBooks bool
+	// nz lists the columns of the current read whose presynaptic value is
+	// nonzero (scratch of the fused kernels).
+	nz []int32
 }
 
-// begin records one read of array a driven by z over rows rows and reports
-// whether it happens at all (some z_f ≠ 0).
+// fusedRow reads row r of an array without materialising its efficacies
+// for anyone else: it returns Σ_f e_f z_f and Σ_f z_f² |e_f| exactly as
+// mac would on the row, using nz (the columns with z_f ≠ 0) where zero
+// columns cannot matter.
+type fusedRow func(r int, z []float64, nz []int32) (acc, paper float64)
+
+// read is the one read loop of every synaptic array: for each postsynaptic
+// row r it takes the row of efficacies row(r) returns (built in a scratch
+// row the device may rewrite, when there is a device), reads it against the
+// presynaptic vector z, adds Σ_f e_f z_f to out[r], and returns the paper
+// energy Σ_r Σ_f z_f² |e_rf| of the read, metering it as array a.
+//
+// fused, when not nil, computes the same two sums for a row in fewer passes
+// (the cell's own kernel); it is used when the read is ideal — no device
+// rewrites the efficacies and no count needs them one by one — and gives
+// the same bits as row followed by mac.
+func (p *probe) read(a int, z, out []float64, rows int, row func(r int) []float64, fused fusedRow) float64 {
+	if p.offBooks {
+		for r := range rows {
+			out[r] += dot(row(r), z)
+		}
+		return 0
+	}
+	p.begin(a, z, rows)
+	var e float64
+	if fused != nil && p.dev == nil && !p.meter.Abs && !p.meter.Peak {
+		nz := p.nonzero(z)
+		for r := range rows {
+			acc, er := fused(r, z, nz)
+			out[r] += acc
+			e += er
+		}
+	} else {
+		for r := range rows {
+			acc, er := p.row(a, r, row(r), z)
+			out[r] += acc
+			e += er
+		}
+	}
+	if p.c != nil {
+		p.c.Arrays[a].Paper += e
+	}
+	return e
+}
+
+// nonzero lists the columns of z whose value is not zero, in order.
+func (p *probe) nonzero(z []float64) []int32 {
+	nz := p.nz[:0]
+	for c, v := range z {
+		if v != 0 {
+			nz = append(nz, int32(c))
+		}
+	}
+	p.nz = nz
+	return nz
+}
+
+// begin counts one read of array a driven by z over rows rows (nothing when
+// every z_f is zero: the read does not happen).
 func (p *probe) begin(a int, z []float64, rows int) {
-	if p.act == nil {
+	if p.c == nil {
 		return
 	}
-	var nnz int
+	var nnz int64
 	var z2, z1 float64
 	for _, v := range z {
 		if v != 0 {
@@ -105,42 +144,77 @@ func (p *probe) begin(a int, z []float64, rows int) {
 	if nnz == 0 {
 		return
 	}
-	m := &p.act.Arrays[a]
+	m := &p.c.Arrays[a]
 	m.Reads++
-	m.Rows += rows
+	if active := p.activeTiles(a, z); active > 1 {
+		m.Rows += int64(rows) * active
+		m.Adds += int64(rows) * (active - 1)
+	} else {
+		m.Rows += int64(rows)
+	}
 	m.Drives += nnz
-	m.SynOps += nnz * rows
+	m.SynOps += nnz * int64(rows)
 	m.Z2 += z2 * float64(rows)
 	m.Z1 += z1 * float64(rows)
 }
 
-// row reads one row of efficacies e (a scratch copy the device may rewrite)
-// against z and returns Σ e_f z_f and Σ z_f² |e_f|, metering as asked.
+// row reads one row of efficacies e against z and returns Σ e_f z_f (as
+// the device's converters give it, when they quantise) and Σ z_f² |e_f|,
+// metering as asked.
 func (p *probe) row(a, r int, e, z []float64) (acc, paper float64) {
 	if p.dev != nil {
 		c2, c1 := p.dev.Row(a, r, e, z)
-		if p.act != nil {
-			p.act.Arrays[a].CellZ2 += c2
-			p.act.Arrays[a].CellZ1 += c1
+		if p.c != nil {
+			p.c.Arrays[a].CellZ2 += c2
+			p.c.Arrays[a].CellZ1 += c1
 		}
 	}
-	if p.act != nil && p.Peak {
-		m := &p.act.Arrays[a]
-		for _, v := range e {
-			m.Peak = math.Max(m.Peak, math.Abs(v))
+	if p.c == nil || !(p.meter.Abs || p.meter.Peak) {
+		acc, paper = mac(e, z)
+	} else {
+		m := &p.c.Arrays[a]
+		var pa, peak float64
+		for c, v := range e {
+			zc := z[c]
+			acc += v * zc
+			paper += zc * zc * math.Abs(v)
+			pa += math.Abs(zc) * math.Abs(v)
+			peak = math.Max(peak, math.Abs(v))
 		}
+		m.PaperAbs += pa
+		m.Peak = math.Max(m.Peak, peak)
 	}
-	if !p.Abs || p.act == nil {
+	if p.conv != nil {
+		acc = p.conv.Convert(a, r, e, z)
+	}
+	return acc, paper
+}
+
+// dot returns Σ e_f z_f, summed in the order mac sums it, so that a
+// layer's output does not depend on whether its read is metered.
+func dot(e, z []float64) float64 {
+	z = z[:len(e)]
+	var acc float64
+	for c, v := range e {
+		acc += v * z[c]
+	}
+	return acc
+}
+
+// macSparse is mac over the columns nz (those with z_f ≠ 0) of a row of
+// finite efficacies: a zero column adds ±0 to each sum, which changes
+// neither (a sum that starts at +0 never becomes −0), so the result is
+// mac's to the bit. A dense z is read contiguously.
+func macSparse(e, z []float64, nz []int32) (acc, paper float64) {
+	if 4*len(nz) > 3*len(e) {
 		return mac(e, z)
 	}
-	var pa float64
-	for c, v := range e {
-		zc := z[c]
+	e = e[:len(z)]
+	for _, c := range nz {
+		v, zc := e[c], z[c]
 		acc += v * zc
 		paper += zc * zc * math.Abs(v)
-		pa += math.Abs(zc) * math.Abs(v)
 	}
-	p.act.Arrays[a].PaperAbs += pa
 	return acc, paper
 }
 
@@ -155,50 +229,43 @@ func mac(e, z []float64) (acc, paper float64) {
 	return acc, paper
 }
 
-// charge adds the paper energy of one read to the metered activity.
-func (p *probe) charge(a int, paper float64) {
-	if p.act != nil {
-		p.act.Arrays[a].Paper += paper
-	}
-}
-
-// neurons adds n nonlinearity evaluations.
+// neurons counts n nonlinearity evaluations.
 func (p *probe) neurons(n int) {
-	if p.act != nil {
-		p.act.Neurons += n
+	if p.c != nil {
+		p.c.Neurons += int64(n)
 	}
 }
 
-// store lets the device round a short-term state after its update.
-// Callers build unit only when p.dev != nil, so that the ideal path does not
-// allocate a closure per step.
-func (p *probe) store(a int, f []float64, unit func(i int) float64) {
-	p.dev.Store(a, f, unit)
+// store lets the device, if any, round a short-term state after its update.
+func (p *probe) store(a int, f []float64, u Unit) {
+	if p.dev != nil {
+		p.dev.Store(a, f, u)
+	}
 }
 
-// one is the unit of a state that is itself an efficacy.
-func one(int) float64 { return 1 }
+// writes returns the counts the writes of array a's short-term state go
+// to, or nil when writes are not metered.
+func (p *probe) writes(a int) *energy.ArrayCounts {
+	if p.c == nil || !p.meter.Writes {
+		return nil
+	}
+	return &p.c.Arrays[a]
+}
 
-// meterWrites charges the writes of a short-term state that went from old
+// meterChanges counts the writes of a short-term state that went from old
 // to new in one step, for cells whose update is not a plain Hebbian
 // increment on a decaying state (Fast Weights' two-stage update, MODPLAST's
-// modulated trace). passive(i) is the factor a passive element would have
-// multiplied old[i] by in that step; lambda(i) the synapse's trained decay
-// factor, which decides whether it can be passive at all (in [0, 1]).
-func (p *probe) meterWrites(a int, old, new []float64, passive, lambda func(i int) float64) {
-	if p.act == nil {
+// modulated trace): the increment is new − passive(i)·old, where passive(i)
+// is the factor a passive element would have multiplied old[i] by in that
+// step, and lambda(i) the synapse's trained decay factor, which decides
+// whether it can be passive at all (in [0, 1]).
+func (p *probe) meterChanges(a int, old, new []float64, passive, lambda func(i int) float64) {
+	m := p.writes(a)
+	if m == nil {
 		return
 	}
-	m := &p.act.Arrays[a]
 	for i, v := range new {
-		if l := lambda(i); p.Writes == Rewrite || l < 0 || l > 1 {
-			m.Writes++
-			m.WriteUnits += math.Abs(v)
-			continue
-		}
-		if inc := v - passive(i)*old[i]; inc != 0 {
-			m.Writes++
-			m.WriteUnits += math.Abs(inc)
-		}
+		l := lambda(i)
+		m.Write(i, v-passive(i)*old[i], v, l >= 0 && l <= 1)
 	}
 }

@@ -18,25 +18,26 @@ type dense struct {
 // returns Σ_r Σ_f z_f² |W_rf|. scratch (cols long) holds a row a device
 // rewrites.
 func (d *dense) read(a int, z, out, scratch []float64, pr *probe) float64 {
-	pr.begin(a, z, d.rows)
-	var e float64
-	for r := range d.rows {
+	return pr.read(a, z, out, d.rows, func(r int) []float64 {
 		row := d.w[r*d.cols : (r+1)*d.cols]
 		if pr.dev != nil {
 			row = scratch[:d.cols]
 			copy(row, d.w[r*d.cols:(r+1)*d.cols])
 		}
-		acc, er := pr.row(a, r, row, z)
-		out[r] += acc
-		e += er
-	}
-	pr.charge(a, e)
-	return e
+		return row
+	}, func(r int, z []float64, nz []int32) (acc, paper float64) {
+		// Weights are finite (checked when built), so the zero columns add
+		// nothing: a sparse read skips them.
+		return macSparse(d.w[r*d.cols:(r+1)*d.cols], z, nz)
+	})
 }
 
 // RNN is the non-plastic Elman baseline (CustomRNNCell):
 // h_t = act(LN(z W + b)), z = [x_t ; h_{t−1}], E = Σ z_f² |W_fh|.
 // The reference stores W presynaptic-first, [I+H, H]; it is transposed here.
+// With torch naming (torch.nn.RNN, the agents' "rnn" core) W is
+// [weight_ih_l0 weight_hh_l0] and b = bias_ih_l0 + bias_hh_l0, so that
+// E = Σ x²|W_ih| + Σ h²|W_hh| (rllib_nets.py:968-974).
 type RNN struct {
 	in, hidden int
 	w          dense
@@ -49,7 +50,14 @@ type RNN struct {
 func newRNN(c *arch.Config, p *params) (*RNN, error) {
 	I, H := c.InputSize, c.Hidden
 	n := &RNN{in: I, hidden: H, act: c.CellActivation, wrap: c.Activation}
-	wt, err := p.get("rnn.weight", I+H, H)
+	if c.Naming == arch.TorchNaming {
+		var err error
+		if n.w, n.bias, err = torchLayer(p, c, 1); err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
+	wt, err := p.get("weight", I+H, H)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +120,11 @@ func (st *rnnState) step(x []float64, _ float64, pr *probe) energy.Paper {
 }
 
 // LSTM is the non-plastic LSTM baseline (CustomLSTMCell): W [4H, I+H] with row
-// blocks (i, f, g, o); E sums z_f² |W_kf| over all 4H rows.
+// blocks (i, f, g, o); E sums z_f² |W_kf| over all 4H rows, z = [x_t ; h_{t−1}]
+// with h the hidden output, not the cell state. With torch naming
+// (torch.nn.LSTM, the agents' "lstm" core) W is [weight_ih_l0 weight_hh_l0]
+// and b = bias_ih_l0 + bias_hh_l0: the same rule, E = Σ x²|W_ih| + Σ h²|W_hh|
+// over every gate row (rllib_nets.py:961-967).
 type LSTM struct {
 	in, hidden int
 	w          dense
@@ -124,7 +136,14 @@ type LSTM struct {
 func newLSTM(c *arch.Config, p *params) (*LSTM, error) {
 	I, H := c.InputSize, c.Hidden
 	l := &LSTM{in: I, hidden: H, wrap: c.Activation}
-	w, err := p.get("rnn.weight", 4*H, I+H)
+	if c.Naming == arch.TorchNaming {
+		var err error
+		if l.w, l.bias, err = torchLayer(p, c, 4); err != nil {
+			return nil, err
+		}
+		return l, nil
+	}
+	w, err := p.get("weight", 4*H, I+H)
 	if err != nil {
 		return nil, err
 	}
@@ -191,4 +210,54 @@ func lstmCell(gates, h, c []float64, H int) {
 		c[j] = f*c[j] + i*g
 		h[j] = o * math.Tanh(c[j])
 	}
+}
+
+// torchLayer reads the one layer of a torch.nn.RNN, LSTM or GRU with g gate
+// blocks as one array over z = [x ; h]: row r is [weight_ih_l0[r]
+// weight_hh_l0[r]], and the bias bias_ih_l0 + bias_hh_l0 (nil without bias).
+func torchLayer(p *params, c *arch.Config, g int) (dense, []float64, error) {
+	I, H := c.InputSize, c.Hidden
+	ih, hh, err := torchWeights(p, g, I, H)
+	if err != nil {
+		return dense{}, nil, err
+	}
+	d := dense{rows: g * H, cols: I + H, w: make([]float64, g*H*(I+H))}
+	for r := range g * H {
+		row := d.w[r*(I+H) : (r+1)*(I+H)]
+		copy(row, ih[r*I:(r+1)*I])
+		copy(row[I:], hh[r*H:(r+1)*H])
+	}
+	bih, bhh, err := torchBiases(p, c, g*H)
+	if err != nil || bih == nil {
+		return d, nil, err
+	}
+	b := make([]float64, g*H)
+	for r := range b {
+		b[r] = bih[r] + bhh[r]
+	}
+	return d, b, nil
+}
+
+// torchWeights reads weight_ih_l0 [g·H, I] and weight_hh_l0 [g·H, H].
+func torchWeights(p *params, g, I, H int) (ih, hh []float64, err error) {
+	if p.shape("weight_ih_l1") != nil || p.shape("weight_ih_l0_reverse") != nil {
+		return nil, nil, p.errf("weight_ih_l1", "or a reverse direction is present: only one-layer, one-direction torch recurrent layers are supported")
+	}
+	if ih, err = p.get("weight_ih_l0", g*H, I); err != nil {
+		return nil, nil, err
+	}
+	hh, err = p.get("weight_hh_l0", g*H, H)
+	return ih, hh, err
+}
+
+// torchBiases reads bias_ih_l0 and bias_hh_l0 (n each) when the config has a bias.
+func torchBiases(p *params, c *arch.Config, n int) (bih, bhh []float64, err error) {
+	if !c.Bias {
+		return nil, nil, nil
+	}
+	if bih, err = p.get("bias_ih_l0", n); err != nil {
+		return nil, nil, err
+	}
+	bhh, err = p.get("bias_hh_l0", n)
+	return bih, bhh, err
 }

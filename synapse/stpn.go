@@ -18,9 +18,12 @@ const normEps = 1e-16
 //	S = W + F;  n_r = ‖S_r‖₂ (· g_r when the gain is learned);  G = S/(n + 1e-16)
 //	E = Σ_r Σ_f z_f² |G_rf|           with z = [x_t ; h_{t−1}]
 //	h_t = act(LN(G z + b))
-//	F ← λ⊙(F/(n + 1e-16)) + γ⊙(h_t ⊗ u),  u = [x_t ; h_t] restricted to the plastic columns
+//	F ← λ⊙(F/(n + 1e-16)) + γ⊙(h_t ⊗ u),  u = [x_t ; h] restricted to the plastic columns
 //
-// and without it h_t = act(LN(W z + b + F z_p)), E = Σ z_f² |W + F|.
+// and without it h_t = act(LN(W z + b + F z_p)), E = Σ z_f² |W + F|. The
+// recurrent presynaptic value h of the Hebbian term is the wrapper's
+// convention (arch.Wrapper.HebbianPre): the new h_t in the paper's ART
+// network, the h_{t−1} that drove the synapses in its agents.
 type STPN struct {
 	in, hidden, cols int // cols = in + hidden
 	p0, p1           int // plastic columns [p0, p1)
@@ -28,6 +31,7 @@ type STPN struct {
 	act   arch.Activation
 	stp   arch.STP
 	plast plasticity
+	pre   arch.HebbianPre
 }
 
 // stpLayer holds the parameters STPN and STPNF share.
@@ -57,20 +61,81 @@ func (l *stpLayer) normalise(r int, row []float64) float64 {
 	return inv
 }
 
+// fusedRow reads row r of the total efficacy S = W + F (F on the columns
+// [p0, p0 + len(f)) of W's row w), normalised when the layer normalises,
+// against z: the same bits as building the row, normalise and mac, in two
+// passes instead of five. It also returns the factor applied (1 without
+// normalisation), kept for the update of F. row is scratch (len(w)).
+func (l *stpLayer) fusedRow(r int, w, f []float64, p0 int, norm bool, row, z []float64, nz []int32) (acc, paper, inv float64) {
+	n := len(w)
+	row, z = row[:n], z[:n]
+	p1 := p0 + len(f)
+	// S = W + F and Σ S² in one pass, in column order.
+	var ss float64
+	for c, v := range w[:p0] {
+		row[c] = v
+		ss += v * v
+	}
+	wp, rp := w[p0:p1], row[p0:p1]
+	for c, fv := range f {
+		v := wp[c] + fv
+		rp[c] = v
+		ss += v * v
+	}
+	for c, v := range w[p1:] {
+		row[p1+c] = v
+		ss += v * v
+	}
+	inv = 1
+	if norm {
+		nn := math.Sqrt(ss)
+		if l.gain != nil {
+			nn *= l.gain[r]
+		}
+		inv = 1 / (nn + normEps)
+	}
+	// Skipping the zero columns is exact when every efficacy is finite,
+	// which a finite Σ S² guarantees (see macSparse); otherwise read all.
+	sparse := ss-ss == 0 && 4*len(nz) <= 3*n
+	switch {
+	case sparse && norm:
+		for _, c := range nz {
+			g, zc := row[c]*inv, z[c]
+			acc += g * zc
+			paper += zc * zc * math.Abs(g)
+		}
+	case sparse:
+		for _, c := range nz {
+			g, zc := row[c], z[c]
+			acc += g * zc
+			paper += zc * zc * math.Abs(g)
+		}
+	case norm:
+		for c, v := range row {
+			g, zc := v*inv, z[c]
+			acc += g * zc
+			paper += zc * zc * math.Abs(g)
+		}
+	default:
+		acc, paper = mac(row, z)
+	}
+	return acc, paper, inv
+}
+
 // newSTPLayer reads W (rows × cols), the bias, the layer norm, the learned
 // weight-norm gain and the "post" normalisation (whose F starts at column
 // p0) as the config asks.
 func newSTPLayer(c *arch.Config, p *params, rows, cols, p0 int) (stpLayer, error) {
 	var l stpLayer
 	var err error
-	if l.w, err = p.get("rnn.weight", rows, cols); err != nil {
+	if l.w, err = p.get("weight", rows, cols); err != nil {
 		return l, err
 	}
 	if l.bias, l.ln, err = p.biasAndNorm(c, rows); err != nil {
 		return l, err
 	}
 	if c.STP.WeightNorm && c.STP.LearnNorm {
-		if l.gain, err = p.get("rnn.g_weight_norm", rows, 1); err != nil {
+		if l.gain, err = p.get("g_weight_norm", rows, 1); err != nil {
 			return l, err
 		}
 	}
@@ -78,9 +143,9 @@ func newSTPLayer(c *arch.Config, p *params, rows, cols, p0 int) (stpLayer, error
 	return l, err
 }
 
-func newSTPN(c *arch.Config, p *params) (*STPN, error) {
+func newSTPN(c *arch.Config, w arch.Wrapper, p *params) (*STPN, error) {
 	I, H := c.InputSize, c.Hidden
-	s := &STPN{in: I, hidden: H, cols: I + H, act: c.Activation, stp: c.STP}
+	s := &STPN{in: I, hidden: H, cols: I + H, act: c.Activation, stp: c.STP, pre: w.HebbianPre}
 	switch c.STP.Connections {
 	case arch.AllConnections:
 		s.p0, s.p1 = 0, I+H
@@ -144,10 +209,9 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	z := st.z
 	copy(z, x)
 	copy(z[s.in:], st.h)
-	pr.begin(0, z, s.hidden)
 	pc := s.p1 - s.p0
-	var e float64
-	for r := range s.hidden {
+	clear(st.pre)
+	e := pr.read(0, z, st.pre, s.hidden, func(r int) []float64 {
 		// The total efficacy of row r: S = W + F on the plastic columns.
 		row := st.row
 		copy(row, s.w[r*s.cols:(r+1)*s.cols])
@@ -158,11 +222,12 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		if s.stp.WeightNorm {
 			st.inv[r] = s.normalise(r, row)
 		}
-		acc, er := pr.row(0, r, row, z)
-		st.pre[r] = acc
-		e += er
-	}
-	pr.charge(0, e)
+		return row
+	}, func(r int, z []float64, nz []int32) (acc, paper float64) {
+		acc, paper, st.inv[r] = s.fusedRow(r, s.w[r*s.cols:(r+1)*s.cols], st.f[r*pc:(r+1)*pc], s.p0,
+			s.stp.WeightNorm, st.row, z, nz)
+		return acc, paper
+	})
 	if s.bias != nil {
 		for r, b := range s.bias {
 			st.pre[r] += b
@@ -175,10 +240,14 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		st.h[r] = s.act.Apply(v)
 	}
 	pr.neurons(s.hidden)
-	// Reference quirk (NoEmbed_AssociativeNet.forward_energy): the presynaptic
-	// vector of the Hebbian term is [x_t ; h_t], built from the hidden state
-	// the step has just produced, not the h_{t−1} that drove the synapses.
-	copy(z[s.in:], st.h)
+	if s.pre == arch.NewHidden {
+		// Reference quirk (NoEmbed_AssociativeNet.forward_energy): the
+		// presynaptic vector of the Hebbian term is [x_t ; h_t], built from
+		// the hidden state the step has just produced, not the h_{t−1} that
+		// drove the synapses (which z still holds for the agents'
+		// SimpleNetSTPN).
+		copy(z[s.in:], st.h)
+	}
 	var scale []float64
 	if s.stp.WeightNorm && s.stp.PlasticNormTime == arch.NormPre {
 		// F is divided by the same row norm as the total efficacy before it
@@ -186,17 +255,15 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		scale = st.inv
 	}
 	lam := s.plast.decay(delta, st.lam)
-	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam, pr.meter(0))
+	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
 	}
-	switch {
-	case pr.dev == nil:
-	case s.stp.WeightNorm:
+	if s.stp.WeightNorm {
 		// The array presents (W + F)/‖W_r + F_r‖: one unit of F is 1/‖row‖ of efficacy.
-		pr.store(0, st.f, func(i int) float64 { return st.inv[i/pc] })
-	default:
-		pr.store(0, st.f, one)
+		pr.store(0, st.f, Unit{Row: st.inv, Cols: pc})
+	} else {
+		pr.store(0, st.f, Unit{})
 	}
 	return energy.Paper(e)
 }
@@ -251,7 +318,7 @@ func newPostNorm(c *arch.Config, p *params, w []float64, rows, wcols, p0 int, ga
 	pn := &postNorm{kind: c.STP.PlasticNorm, w: w, wcols: wcols, p0: p0, gain: gain}
 	if c.STP.PlasticNorm == arch.NormOfPlastic && c.STP.LearnPlasticNorm {
 		var err error
-		if pn.plasticGain, err = p.get("rnn.g_plastic_weight_norm", rows, 1); err != nil {
+		if pn.plasticGain, err = p.get("g_plastic_weight_norm", rows, 1); err != nil {
 			return nil, err
 		}
 	}

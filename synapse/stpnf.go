@@ -13,19 +13,23 @@ import (
 //	STPNf (weight normalisation): G = (W + F)/(‖W_r + F_r‖ + 1e-16), h = act(G x)  (no bias)
 //	otherwise:                    h = act(W x + b + F x)
 //	E = Σ_r Σ_i x_i² |G_ri|  (or |W + F|)
-//	F ← λ⊙act(F) + γ⊙(h ⊗ x)
+//	F ← λ⊙act(F) + γ⊙(h ⊗ x)     (the ART network; act(F) is F in the agents)
+//
+// Whether the wrapper applies the activation to F is its convention
+// (arch.Wrapper.ActivationOnF).
 type STPNF struct {
 	unit       arch.Unit
 	in, hidden int
 	stpLayer
-	act   arch.Activation
-	stp   arch.STP
-	plast plasticity
+	act    arch.Activation
+	stp    arch.STP
+	plast  plasticity
+	actOnF bool
 }
 
-func newSTPNF(c *arch.Config, p *params) (*STPNF, error) {
+func newSTPNF(c *arch.Config, w arch.Wrapper, p *params) (*STPNF, error) {
 	I, H := c.InputSize, c.Hidden
-	s := &STPNF{unit: c.Unit, in: I, hidden: H, act: c.Activation, stp: c.STP}
+	s := &STPNF{unit: c.Unit, in: I, hidden: H, act: c.Activation, stp: c.STP, actOnF: w.ActivationOnF}
 	// With weight normalisation STPNF.layer_forward ignores its bias, but
 	// the parameter exists and is part of the state_dict.
 	var err error
@@ -34,11 +38,11 @@ func newSTPNF(c *arch.Config, p *params) (*STPNF, error) {
 	}
 	if c.Unit == arch.HebbFF {
 		s.plast = plasticity{rows: H, cols: I, clamp: c.STP.Clamp, typ: c.STP.Type, rule: c.STP.Rule}
-		rawL, err := p.scalar("rnn._weight_lambda")
+		rawL, err := p.scalar("_weight_lambda")
 		if err != nil {
 			return nil, err
 		}
-		rawG, err := p.scalar("rnn._weight_gamma")
+		rawG, err := p.scalar("_weight_gamma")
 		if err != nil {
 			return nil, err
 		}
@@ -96,9 +100,8 @@ func (st *stpnfState) output() []float64 { return st.h }
 
 func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	s := st.cell
-	pr.begin(0, x, s.hidden)
-	var e float64
-	for r := range s.hidden {
+	clear(st.h)
+	e := pr.read(0, x, st.h, s.hidden, func(r int) []float64 {
 		w := s.w[r*s.in : (r+1)*s.in]
 		row := st.row
 		for c, v := range st.f[r*s.in : (r+1)*s.in] {
@@ -108,14 +111,18 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		if s.stp.WeightNorm {
 			st.inv[r] = s.normalise(r, row)
 		}
-		acc, er := pr.row(0, r, row, x)
-		e += er
-		if !s.stp.WeightNorm && s.bias != nil {
-			acc += s.bias[r]
+		return row
+	}, func(r int, x []float64, nz []int32) (acc, paper float64) {
+		acc, paper, st.inv[r] = s.fusedRow(r, s.w[r*s.in:(r+1)*s.in], st.f[r*s.in:(r+1)*s.in], 0,
+			s.stp.WeightNorm, st.row, x, nz)
+		return acc, paper
+	})
+	if !s.stp.WeightNorm && s.bias != nil {
+		// With weight normalisation STPNF.layer_forward ignores its bias.
+		for r, b := range s.bias {
+			st.h[r] += b
 		}
-		st.h[r] = acc
 	}
-	pr.charge(0, e)
 	if s.ln != nil {
 		s.ln.apply(st.h)
 	}
@@ -123,19 +130,20 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		st.h[r] = s.act.Apply(v)
 	}
 	pr.neurons(s.hidden)
-	// Reference quirk (NoEmbed_AssociativeNet): the wrapper applies the
-	// activation to the first state tensor of an STP cell; for a feed-forward
-	// cell that tensor is F itself, so F decays from act(F), not F.
-	for i, v := range st.f {
-		st.f[i] = s.act.Apply(v)
+	if s.actOnF {
+		// Reference quirk (NoEmbed_AssociativeNet): the wrapper applies the
+		// activation to the first state tensor of an STP cell; for a
+		// feed-forward cell that tensor is F itself, so F decays from
+		// act(F), not F. The agents' SimpleNetSTPMLP does not.
+		for i, v := range st.f {
+			st.f[i] = s.act.Apply(v)
+		}
 	}
 	lam := s.plast.decay(delta, st.lam)
-	s.plast.update(st.f, st.h, x, nil, st.oja, lam, pr.meter(0))
+	s.plast.update(st.f, st.h, x, nil, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
 	}
-	if pr.dev != nil {
-		pr.store(0, st.f, func(i int) float64 { return st.inv[i/s.in] })
-	}
+	pr.store(0, st.f, Unit{Row: st.inv, Cols: s.in})
 	return energy.Paper(e)
 }

@@ -33,7 +33,11 @@ var MaxFileBytes = DefaultMaxFileBytes
 type Set struct {
 	Name    string // file path or a description such as "art(n=128, seed=1)"
 	N, T, I int
-	Labels  []int // nil when no labels; else len N, all ≥ 0
+	// Obs is the shape of one step, [I] for an array [N T I]; an array of
+	// observations [N T d1 d2 …] has I = d1·d2·… values per step, in
+	// row-major order.
+	Obs    []int
+	Labels []int // nil when no labels; else len N, all ≥ 0
 	// LabelsName is the file path or description the labels came from;
 	// "" when there are no labels.
 	LabelsName string
@@ -166,11 +170,11 @@ func oneLine(s string) string {
 	return b.String()
 }
 
-// LoadInputs reads a float32 or float64 .npy array of shape [N T I]
-// (N, T, I ≥ 1, all values finite) from path: a regular file, or a pipe or
-// device (--inputs /dev/stdin). The file is read once, through MaxFileBytes,
-// and its values are kept at their own dtype. The returned Set is named path
-// and has no labels.
+// LoadInputs reads a float32 or float64 .npy array of shape [N T I], or of
+// observations [N T d1 d2 …] (every dimension ≥ 1, all values finite),
+// from path: a regular file, or a pipe or device (--inputs /dev/stdin).
+// The file is read once, through MaxFileBytes, and its values are kept at
+// their own dtype. The returned Set is named path and has no labels.
 func LoadInputs(path string) (*Set, error) {
 	f, err := input.Open(path, MaxFileBytes)
 	if err != nil {
@@ -199,20 +203,25 @@ func readInputs(name string, r io.Reader, size int64) (*Set, error) {
 	if err != nil {
 		return nil, wrap("inputs", name, err, "--max-input-bytes")
 	}
-	if len(nr.Shape) != 3 {
-		return nil, errorf("inputs", name, "shape %v has rank %d, want [N T I] (rank 3)", nr.Shape, len(nr.Shape))
+	if len(nr.Shape) < 3 || len(nr.Shape) > 6 {
+		return nil, errorf("inputs", name, "shape %v has rank %d, want [N T I] (rank 3) or observations [N T …] (rank 3 to 6)", nr.Shape, len(nr.Shape))
 	}
 	if nr.DType != npyfile.Float32 && nr.DType != npyfile.Float64 {
 		return nil, errorf("inputs", name, "dtype %s, want float32 or float64", nr.DType)
 	}
-	n, t, i := nr.Shape[0], nr.Shape[1], nr.Shape[2]
-	if n == 0 || t == 0 || i == 0 {
-		return nil, errorf("inputs", name, "shape %v has a zero dimension, want N, T, I ≥ 1", nr.Shape)
-	}
+	// The header's size is checked first: it bounds the product of the
+	// dimensions, which then cannot overflow.
 	if err := checkData(name, "inputs", &nr.Header, size); err != nil {
 		return nil, err
 	}
-	s := &Set{Name: name, N: n, T: t, I: i}
+	n, t, i := nr.Shape[0], nr.Shape[1], 1
+	for _, d := range nr.Shape[2:] {
+		i *= d
+	}
+	if n == 0 || t == 0 || i == 0 {
+		return nil, errorf("inputs", name, "shape %v has a zero dimension, want every dimension ≥ 1", nr.Shape)
+	}
+	s := &Set{Name: name, N: n, T: t, I: i, Obs: append([]int(nil), nr.Shape[2:]...)}
 	// k is the index of the first value of a chunk; the problem is named
 	// by sequence, step and channel.
 	check := func(k int, v float64) error {

@@ -210,7 +210,7 @@ func TestInputErrors(t *testing.T) {
 	}{
 		{"rank2.npy", "inputs " + fixture("rank2.npy") + ": shape [18 37] has rank 2, want [N T I] (rank 3)"},
 		{"rank0.npy", "shape [] has rank 0, want [N T I] (rank 3)"},
-		{"zero_dim.npy", "shape [0 9 37] has a zero dimension, want N, T, I ≥ 1"},
+		{"zero_dim.npy", "shape [0 9 37] has a zero dimension, want every dimension ≥ 1"},
 		{"int_inputs.npy", "dtype int64, want float32 or float64"},
 		{"nan.npy", "sequence 1 step 4 channel 7 is NaN, want a finite value"},
 		{"inf.npy", "sequence 0 step 8 channel 36 is -Inf, want a finite value"},

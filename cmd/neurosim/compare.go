@@ -1,11 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -14,77 +14,106 @@ import (
 	"github.com/neurosim/neurosim/report"
 )
 
-func errOr(err error, msg string) error {
-	if err != nil {
-		return err
-	}
-	return errors.New(msg)
-}
-
-func newCompare(stdout, stderr io.Writer) *cobra.Command {
+func (c *cli) newCompare() *cobra.Command {
 	var (
-		format, set string
-		opt         report.CompareOptions
+		format, set, output string
+		opt                 report.CompareOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [--set DIR]",
 		Short: "Compare every model of a set on the same inputs: accuracy, energy, ratio to STPN",
 		Long: `compare evaluates every model of a fixture set on the set's inputs and prints one
 row per model: unit, hidden size, synapses, accuracy, mean energy per step and per
-sequence (paper units) and the ratio of its energy to STPN's.
+sequence (paper units) and the ratio of its energy to STPN's; with --design, its
+joules per sequence on that design and their ratio.
 
 Without --set it runs the reference Associative Retrieval Task set embedded in the
 binary: the eight models of the paper's comparison trained with the paper's code
-(seed 0, 5 epochs), 128 test sequences. A set directory holds inputs.npy and
-labels.npy and one folder per model with model.pth and config.json.`,
+(seed 0, 5 epochs) and the 128 test sequences the paper's code evaluated them on
+(testdata/art). That is why its numbers differ from those of "neurosim energy" on the
+same checkpoint without --inputs, which generates fresh ART sequences; the output
+names the inputs it ran. A set directory holds one folder per model with model.pth and
+its config (config.json, spec.json or params.json), and the inputs: inputs.npy or
+observations.npy at its root (or the file each spec.json names), with labels.npy when
+there are labels. An agent set (the paper's RL agents, testdata/rl) has no labels, so
+no accuracy; its models must share their observations: --models picks a group.
+` + exitHelp,
 		Example: `  neurosim compare
-  neurosim compare --set ../shared/reference/art --format csv`,
+  neurosim compare --design rram-neurosim
+  neurosim compare --set testdata/art --format csv -o compare.csv
+  neurosim compare --set testdata/rl --models 'PONG_*'`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := export.ParseFormat(format)
-			if err != nil {
-				return usageError{err}
-			}
-			fsys, name, err := fixtureSet(set)
+			f, err := parseFormat(format)
 			if err != nil {
 				return err
 			}
-			bar, done := progress(stderr, "models", countModels(fsys))
-			if bar != nil {
-				finished := 0
-				opt.Progress = func(_ string, d, total int) {
-					if d == total {
-						finished++
-						bar(finished, 0)
-					}
-				}
+			if err := checkWorkers(opt.Workers); err != nil {
+				return err
 			}
-			c, err := report.Compare(cmd.Context(), fsys, name, opt)
-			done()
+			if err := checkDesign("--design", opt.Design); err != nil {
+				return err
+			}
+			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)))
+			defer j.abort()
 			if err != nil {
 				return err
 			}
-			return export.WriteComparison(stdout, c, f)
+			fsys, name, note, err := fixtureSet(set)
+			if err != nil {
+				return err
+			}
+			m := c.newMeter("sequences")
+			m.Tasks(countModels(fsys))
+			if m != nil {
+				opt.Progress = m.Update
+			}
+			cmp, err := report.Compare(cmd.Context(), fsys, name, opt)
+			m.Finish()
+			if err != nil {
+				return err
+			}
+			prov := c.provenance(note)
+			return j.finish(cmd.Context(), func(w io.Writer) error { return export.WriteComparison(w, cmp, f, prov) }, f)
 		},
 	}
 	cmd.Flags().StringVar(&set, "set", "", "fixture set directory (default: the embedded reference ART set)")
+	cmd.MarkFlagDirname("set")
+	cmd.Flags().StringVar(&opt.Models, "models", "", "only the model folders whose names match this pattern (e.g. 'PONG_*')")
 	cmd.Flags().StringVar(&opt.Baseline, "baseline", "", "model the energy ratio is relative to (default: the first STPNr model)")
-	cmd.Flags().StringVar(&opt.Design, "design", report.PaperDesign, "hardware design: a preset (neurosim designs) or a YAML file")
-	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
-	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
+	designFlag(cmd, &opt.Design, report.PaperDesign)
+	formatFlag(cmd, &format)
+	outputFlag(cmd, &output, "txt", "json", "csv")
+	workersFlag(cmd, &opt.Workers)
 	return cmd
 }
 
 // fixtureSet returns the set directory dir, or the embedded reference ART
-// set when dir is "".
-func fixtureSet(dir string) (fs.FS, string, error) {
+// set when dir is "", with the words outputs use for its inputs.
+func fixtureSet(dir string) (fs.FS, string, string, error) {
 	if dir == "" {
-		return neurosim.ReferenceART(), "embedded reference ART set", nil
+		return neurosim.ReferenceART(), "embedded reference ART set",
+			"the reference test sequences embedded in the binary, not energy's ART generator", nil
 	}
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return nil, "", fmt.Errorf("set %s: not a directory", dir)
+		return nil, "", "", fmt.Errorf("set %s: not a directory", dir)
 	}
-	return os.DirFS(dir), dir, nil
+	return os.DirFS(dir), dir, "", nil
+}
+
+// setFiles lists the files of a set directory that a run reads, so that no
+// output overwrites them.
+func setFiles(dir string) []string {
+	if dir == "" {
+		return nil
+	}
+	var files []string
+	for _, pattern := range []string{"inputs*.npy", "labels*.npy", "observations*.npy", "*/model.pth",
+		"*/config.json", "*/spec.json", "*/params.json"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pattern))
+		files = append(files, m...)
+	}
+	return files
 }
 
 func countModels(fsys fs.FS) int {

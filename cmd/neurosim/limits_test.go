@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -249,50 +248,4 @@ func sameReport(t *testing.T, path string, a, b any) int {
 		t.Errorf("%s: %v vs %v", path, a, b)
 	}
 	return 0
-}
-
-// designFile writes the paper's ideal design with another step_period.
-func designFile(t *testing.T, dir, period string) string {
-	t.Helper()
-	src := string(mustRead(t, testutil.Testdata("designs", "ideal-unbounded.yaml")))
-	if !strings.Contains(src, "step_period: 1s") {
-		t.Fatal("ideal-unbounded.yaml has no step_period: 1s")
-	}
-	return testutil.WriteFile(t, dir, "period.yaml", []byte(strings.Replace(src, "step_period: 1s", "step_period: "+period, 1)))
-}
-
-// Dense sets step by index, not in nanoseconds: step_period 5Gs (which
-// panicked in workload.FromSet, "overflow a Tick") runs in energy, compare
-// and breakeven, and the trace gives step k at k·5e9 s. An event stream
-// needs its period in nanoseconds: 1e18 s is refused in one line.
-func TestHugeStepPeriod(t *testing.T) {
-	dir := t.TempDir()
-	d := designFile(t, dir, "5Gs")
-	trace := filepath.Join(dir, "trace.csv")
-	code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--design", d, "--trace-out", trace)
-	if code != 0 {
-		t.Fatalf("energy: exit %d, %s", code, stderr)
-	}
-	lines := strings.Split(strings.TrimSpace(string(mustRead(t, trace))), "\n")
-	for _, l := range lines[1:10] { // sequence 0, steps 0..8
-		f := strings.Split(l, ",")
-		k, _ := strconv.Atoi(f[1])
-		if ts, _ := strconv.ParseFloat(f[2], 64); f[0] != "0" || ts != float64(k)*5e9 || f[3] != "1" {
-			t.Errorf("trace row %q: want t = %d·5e9 s, Δ = 1", l, k)
-		}
-	}
-	for _, args := range [][]string{{"compare", "--design", d}, {"breakeven", "--design", d}} {
-		if code, _, stderr := runCLI(t, args...); code != 0 {
-			t.Errorf("%s: exit %d, %s", args[0], code, stderr)
-		}
-	}
-	far := designFile(t, dir, "1e18s")
-	if code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--inputs", inputs, "--design", far); code != 0 {
-		t.Errorf("dense, step_period 1e18 s: exit %d, %s", code, stderr)
-	}
-	code, _, stderr = runCLI(t, "energy", "--checkpoint", h11, "--events", testutil.Testdata("events", "poisson_seed7.csv"), "--design", far)
-	if code != 1 {
-		t.Errorf("events, step_period 1e18 s: exit %d", code)
-	}
-	oneLine(t, stderr, "step_period 1e+18 s is longer than an event time can be (2^63 ns, about 292 years)")
 }

@@ -7,8 +7,11 @@
 //	neurosim compare                      # the paper's models on the embedded ART set
 //	neurosim energy --checkpoint M/model.pth [--inputs X.npy --labels Y.npy]
 //	neurosim inspect M/model.pth
+//	neurosim version
 //
-// Run `neurosim help COMMAND` for the flags of each command.
+// Run `neurosim help COMMAND` for the flags of each command. Exit status: 0
+// success, 1 bad input or failed run, 2 wrong command line (including flag
+// values out of range), 130 interrupted (SIGINT; 143 for SIGTERM).
 package main
 
 import (
@@ -19,21 +22,62 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
+	"syscall"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
+
+	"github.com/neurosim/neurosim/export"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		cancel(signalError{s})
+		// A second signal while the run winds down stops it at once, still
+		// without leaving temporary files behind.
+		s = <-sigs
+		if o := active.Load(); o != nil {
+			o.Abort()
+		}
+		fmt.Fprintln(os.Stderr, "neurosim: interrupted; no output was written")
+		os.Exit(signalError{s}.code())
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// active is the output transaction of the running command, for a second
+// interrupt to clean up.
+var active atomic.Pointer[export.Outputs]
+
+// Exit statuses (README, "Errors").
+const (
+	exitOK        = 0
+	exitFailed    = 1 // bad input, failed run, unwritable output
+	exitUsage     = 2 // wrong command line, flag value out of range
+	exitInterrupt = 130
+)
+
+// signalError is the cause of a run's cancellation by a signal.
+type signalError struct{ sig os.Signal }
+
+func (e signalError) Error() string { return "interrupted by " + e.sig.String() }
+
+// code is the shell's convention, 128 + the signal number.
+func (e signalError) code() int {
+	if s, ok := e.sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return exitInterrupt
 }
 
 // usageError marks errors in how the command was called (exit status 2).
 type usageError struct{ error }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 // args wraps a cobra positional-argument check so that its failure is a
 // usage error (exit status 2).
@@ -47,59 +91,73 @@ func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 }
 
 // run executes the command line args and returns the exit status: 0 on
-// success, 1 when the work failed, 2 when the command line is wrong. Errors are
-// printed as one line on stderr.
+// success, 1 when the work failed, 2 when the command line is wrong, 130
+// (128 + the signal) when ctx was cancelled. Errors are printed as one line
+// on stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRoot(stdout, stderr)
+	c := &cli{stdout: stdout, stderr: stderr, args: args, getenv: os.Getenv}
+	root := c.newRoot()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return 0
+		return exitOK
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "neurosim: interrupted; no output was written")
+		var se signalError
+		if errors.As(context.Cause(ctx), &se) {
+			return se.code()
+		}
+		return exitInterrupt
 	}
 	msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", " ")), " ")
 	fmt.Fprintf(stderr, "neurosim: %s\n", msg)
 	var ue usageError
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") ||
-		strings.HasPrefix(err.Error(), "unknown flag") || strings.Contains(err.Error(), "flag needs an argument") {
-		return 2
+		strings.HasPrefix(err.Error(), "unknown flag") || strings.HasPrefix(err.Error(), "unknown shorthand flag") ||
+		strings.Contains(err.Error(), "flag needs an argument") {
+		return exitUsage
 	}
-	return 1
+	return exitFailed
 }
 
-func newRoot(stdout, stderr io.Writer) *cobra.Command {
+// cli is one invocation: where it writes, its command line and the global
+// flags.
+type cli struct {
+	stdout, stderr io.Writer
+	args           []string
+	getenv         func(string) string
+	quiet, wide    bool
+}
+
+const exitHelp = `
+Exit status: 0 success; 1 bad input, failed run or unwritable output (one line
+on stderr naming the file and the problem, no output file written or changed);
+2 wrong command line, including flag values out of range; 130 interrupted by
+Ctrl-C (143 by SIGTERM), no output written.`
+
+func (c *cli) newRoot() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "github.com/neurosim/neurosim",
+		Use:   "neurosim",
 		Short: "Energy of trained recurrent networks (STPN and baselines) on neuromorphic hardware",
 		Long: `neurosim imports checkpoints trained with the reference code of "Short-Term
 Plasticity Neurons Learning to Learn and Forget" (ICML 2022) — PyTorch state_dicts,
 safetensors or .npz, with the paper's config JSON — and reproduces the paper's
 energy accounting exactly: every synapse is a conductance |efficacy| driven by a
-voltage equal to its presynaptic activity, costing z²·|efficacy| per step.`,
+voltage equal to its presynaptic activity, costing z²·|efficacy| per step.
+Hardware designs turn that into joules per event.
+` + exitHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(c.stdout)
+	root.SetErr(c.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	addLimitFlags(root)
-	root.AddCommand(newEnergy(stdout, stderr), newInspect(stdout), newCompare(stdout, stderr),
-		newDesigns(stdout), newBreakeven(stdout, stderr))
+	pf := root.PersistentFlags()
+	pf.BoolVarP(&c.quiet, "quiet", "q", false, "no progress display on stderr")
+	pf.BoolVar(&c.wide, "wide", false, "tables at their full width (default: fit 100 columns)")
+	root.AddCommand(c.newEnergy(), c.newInspect(), c.newCompare(), c.newDesigns(), c.newBreakeven(), c.newFeasibility(),
+		c.newVersion())
 	return root
-}
-
-// progress returns a progress callback drawing a bar on stderr when it is a
-// terminal, and nil otherwise (so pipes and CI logs stay clean).
-func progress(stderr io.Writer, what string, total int) (func(done, total int), func()) {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil, func() {}
-	}
-	bar := progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionThrottle(100_000_000),
-	)
-	return func(done, _ int) { bar.Set(done) }, func() { bar.Finish() }
 }

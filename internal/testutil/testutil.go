@@ -74,6 +74,7 @@ func Close(t testing.TB, what string, got, want []float64, rtol, floor float64) 
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+		return
 	}
 	if worst, at := MaxRelErr(got, want, floor); worst > rtol {
 		t.Errorf("%s: max relative error %.3g at index %d (got %v, want %v), tolerance %g",

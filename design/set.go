@@ -1,0 +1,86 @@
+package design
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// With returns a copy of d whose figure at the dotted key ("synapse.levels",
+// "input.v_read", "plasticity.element") is set from v, a YAML value as a
+// design file would hold it — so units, prefixes, ranges [low, high], "auto"
+// and the words of a choice read exactly as in a file — and validated as a
+// whole. source, when not empty, replaces the figure's source. file names
+// where v comes from in errors (with v's line), for example a sweep spec.
+// d is not changed.
+func (d *Design) With(key string, v *yaml.Node, source, file string) (*Design, error) {
+	l := leafOf(key)
+	if l == nil || l.key == "name" {
+		return nil, &Error{File: file, Line: line(v), Key: key,
+			Msg: "is not a figure of a design; supported: " + strings.Join(figureKeys(), ", ")}
+	}
+	if !l.applies(d.Synapse.Mapping) {
+		return nil, &Error{File: file, Line: line(v), Key: key,
+			Msg: fmt.Sprintf("mapping %v has no %s", d.Synapse.Mapping, l.doc)}
+	}
+	c := *d
+	c.Sources = maps.Clone(d.Sources)
+	if source != "" {
+		if c.Sources == nil {
+			c.Sources = map[string]string{}
+		}
+		c.Sources[key] = source
+	}
+	if l.auto {
+		// Setting g_per_unit replaces auto, and auto replaces a value.
+		c.Synapse.GPerUnitAuto, c.Synapse.GPerUnit = false, Range{}
+	}
+	p := &parser{file: file, lines: map[string]int{key: line(v)}, d: &c}
+	if err := p.plain(v, key); err != nil {
+		return nil, err
+	}
+	if err := p.leaf(l, v); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.File = file
+			if e.Line == 0 {
+				e.Line = line(v)
+			}
+		}
+		return nil, err
+	}
+	return &c, nil
+}
+
+// WithText is With for a value written as YAML text ("16", "0.4", "[1pJ, 3pJ]").
+func (d *Design) WithText(key, text string) (*Design, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) != 1 {
+		return nil, &Error{File: d.fileName(), Key: key, Msg: fmt.Sprintf("%q is not a YAML value", text)}
+	}
+	return d.With(key, doc.Content[0], "", d.fileName())
+}
+
+func line(v *yaml.Node) int {
+	if v == nil {
+		return 0
+	}
+	return v.Line
+}
+
+// figureKeys lists the keys With accepts: every key but the name.
+func figureKeys() []string {
+	var keys []string
+	for i := range schema {
+		if schema[i].key != "name" {
+			keys = append(keys, schema[i].key)
+		}
+	}
+	return keys
+}

@@ -1,0 +1,18 @@
+package synapse
+
+import "golang.org/x/sys/cpu"
+
+// The AVX2 kernels of block_amd64.s, used when the CPU has AVX2.
+var haveKernels4 = kernels4Available
+
+// kernels4Available says whether the CPU runs the AVX2 kernels.
+var kernels4Available = cpu.X86.HasAVX2
+
+//go:noescape
+func sumSquares8(w, f, row []float64, ss *[8]float64)
+
+//go:noescape
+func read8(row, z []float64, nz []int32, inv, acc, paper *[8]float64)
+
+//go:noescape
+func update8(f, u, lam, gam []float64, sc, y *[8]float64)

@@ -1,0 +1,147 @@
+package synapse_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/synapse"
+)
+
+// Every lane of a block gives its own Runner's bits: paper energy, counts
+// and logits, for the reference STPN models (the lock-step kernel) and the
+// others (lanes run one by one), on four different sequences.
+func TestBlockLanesAreRunners(t *testing.T) {
+	in := testutil.NPY(t, testutil.Testdata("art", "inputs.npy"))
+	const T, I = 9, 37
+	for _, name := range testutil.ReferenceModels(t) {
+		net := load(t, testutil.Testdata("art", name))
+		blk := net.NewBlock()
+		var single [synapse.Lanes]*synapse.Runner
+		for l := range synapse.Lanes {
+			single[l] = net.NewRunner()
+			single[l].Meter(energy.Meter{})
+			blk.Runner(l).Meter(energy.Meter{})
+		}
+		for _, first := range []int{0, 40, 120} {
+			blk.Reset()
+			for l := range single {
+				single[l].Reset()
+			}
+			xs := make([][]float64, synapse.Lanes)
+			var e [synapse.Lanes]energy.Paper
+			for k := range T {
+				for l := range xs {
+					n := first + l
+					xs[l] = in.Float[(n*T+k)*I : (n*T+k+1)*I]
+				}
+				blk.Step(xs, e[:])
+				for l := range single {
+					want := single[l].Step(xs[l])
+					if math.Float64bits(float64(e[l])) != math.Float64bits(float64(want)) {
+						t.Fatalf("%s seq %d step %d: block %v, runner %v", name, first+l, k, e[l], want)
+					}
+					if got, w := blk.Runner(l).Counts(), single[l].Counts(); !reflect.DeepEqual(got, w) {
+						t.Fatalf("%s seq %d step %d: counts %+v, runner %+v", name, first+l, k, got, w)
+					}
+				}
+			}
+			for l := range single {
+				a, b := blk.Runner(l).Logits(), single[l].Logits()
+				for c := range a {
+					if math.Float64bits(a[c]) != math.Float64bits(b[c]) {
+						t.Fatalf("%s seq %d: logit %d %v, runner %v", name, first+l, c, a[c], b[c])
+					}
+				}
+			}
+		}
+		if want := name == "ART_STPN_h11" || name == "ART_STPN_scalarSTP_h20"; blk.Lockstep() != want {
+			t.Errorf("%s: lock-step %v, want %v", name, blk.Lockstep(), want)
+		}
+	}
+}
+
+// The lock-step kernel against lanes run alone on random inputs with
+// random (non-one-hot, partly zero) values, so every column is read.
+func TestBlockRandomInputs(t *testing.T) {
+	net := load(t, testutil.Testdata("perf", "ART_STPN_h128"))
+	blk := net.NewBlock()
+	blk.Reset()
+	if !blk.Lockstep() {
+		t.Fatal("h128 does not run lock-step")
+	}
+	var single [synapse.Lanes]*synapse.Runner
+	for l := range single {
+		single[l] = net.NewRunner()
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	xs := make([][]float64, synapse.Lanes)
+	for l := range xs {
+		xs[l] = make([]float64, 37)
+	}
+	var e [synapse.Lanes]energy.Paper
+	for k := range 12 {
+		for l := range xs {
+			for i := range xs[l] {
+				xs[l][i] = 0
+				if rng.IntN(3) == 0 {
+					xs[l][i] = rng.NormFloat64()
+				}
+			}
+		}
+		blk.Step(xs, e[:])
+		for l := range single {
+			if want := single[l].Step(xs[l]); math.Float64bits(float64(e[l])) != math.Float64bits(float64(want)) {
+				t.Fatalf("step %d lane %d: block %v, runner %v", k, l, e[l], want)
+			}
+		}
+	}
+}
+
+// BenchmarkBlock runs four 9-step ART sequences in lock-step; compare with
+// BenchmarkSequence (one sequence): ns/op here is per sequence.
+func BenchmarkBlock(b *testing.B) {
+	in := testutil.NPY(b, testutil.Testdata("art", "inputs.npy"))
+	for _, m := range []struct{ set, name string }{{"art", "ART_STPN_h11"}, {"perf", "ART_STPN_h128"}} {
+		net := load(b, testutil.Testdata(m.set, m.name))
+		b.Run(m.name, func(b *testing.B) {
+			blk := net.NewBlock()
+			I, T := 37, 9
+			xs := make([][]float64, synapse.Lanes)
+			var e [synapse.Lanes]energy.Paper
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				if n%synapse.Lanes == 0 {
+					blk.Reset()
+				}
+				// One sequence's worth of work per iteration: a block step
+				// every Lanes iterations would skew b.N, so step each of the
+				// T steps for the block once per Lanes iterations.
+				if n%synapse.Lanes == synapse.Lanes-1 {
+					for t := range T {
+						for l := range xs {
+							s := (n + l) % 128
+							xs[l] = in.Float[(s*T+t)*I : (s*T+t+1)*I]
+						}
+						blk.Step(xs, e[:])
+					}
+				}
+				n++
+			}
+			H := net.Cell.HiddenSize()
+			b.ReportMetric(float64(b.N)*float64(T*H*(H+I))/b.Elapsed().Seconds(), "synapse-upd/s")
+		})
+	}
+}
+
+// The pure-Go loops of the block (what runs without AVX2, or off amd64)
+// give the same bits as the kernels and as the runners.
+func TestBlockPureGo(t *testing.T) {
+	defer synapse.SetKernels(synapse.SetKernels(false))
+	TestBlockLanesAreRunners(t)
+	TestBlockRandomInputs(t)
+}

@@ -1,0 +1,10 @@
+package synapse
+
+import "golang.org/x/sys/cpu"
+
+// haveDecay4 says whether decay4 runs: it needs AVX2, and FMA so that it
+// matches math.Exp, which takes its FMA path on such a CPU.
+var haveDecay4 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX
+
+//go:noescape
+func decay4(dst, ll, lambda []float64, delta float64) int

@@ -1,0 +1,145 @@
+// An AVX2+FMA decay kernel: dst[i] = exp(delta·ll[i]) where ll[i] is a
+// number (ln λ ≤ 0, or −Inf for λ = 0), and dst[i] = lambda[i] where it is
+// NaN (λ outside [0, 1]). The exponential is math.Exp's own amd64 method
+// with FMA (exp_amd64.s, after Shibata's SLEEF), lane by lane the same
+// operations in the same order, so it gives math.Exp's bits on a CPU
+// with FMA — where Go's math.Exp takes that path too.
+
+#include "textflag.h"
+
+#define LOG2E 1.4426950408889634073599246810018920
+#define LN2U 0.69314718055966295651160180568695068359375
+#define LN2L 0.28235290563031577122588448175013436025525412068e-12
+
+DATA decayv<>+0(SB)/8, $LOG2E
+DATA decayv<>+8(SB)/8, $LOG2E
+DATA decayv<>+16(SB)/8, $LOG2E
+DATA decayv<>+24(SB)/8, $LOG2E
+DATA decayv<>+32(SB)/8, $LN2U
+DATA decayv<>+40(SB)/8, $LN2U
+DATA decayv<>+48(SB)/8, $LN2U
+DATA decayv<>+56(SB)/8, $LN2U
+DATA decayv<>+64(SB)/8, $LN2L
+DATA decayv<>+72(SB)/8, $LN2L
+DATA decayv<>+80(SB)/8, $LN2L
+DATA decayv<>+88(SB)/8, $LN2L
+DATA decayv<>+96(SB)/8, $0.0625
+DATA decayv<>+104(SB)/8, $0.0625
+DATA decayv<>+112(SB)/8, $0.0625
+DATA decayv<>+120(SB)/8, $0.0625
+DATA decayv<>+128(SB)/8, $2.4801587301587301587e-5
+DATA decayv<>+136(SB)/8, $2.4801587301587301587e-5
+DATA decayv<>+144(SB)/8, $2.4801587301587301587e-5
+DATA decayv<>+152(SB)/8, $2.4801587301587301587e-5
+DATA decayv<>+160(SB)/8, $1.9841269841269841270e-4
+DATA decayv<>+168(SB)/8, $1.9841269841269841270e-4
+DATA decayv<>+176(SB)/8, $1.9841269841269841270e-4
+DATA decayv<>+184(SB)/8, $1.9841269841269841270e-4
+DATA decayv<>+192(SB)/8, $1.3888888888888888889e-3
+DATA decayv<>+200(SB)/8, $1.3888888888888888889e-3
+DATA decayv<>+208(SB)/8, $1.3888888888888888889e-3
+DATA decayv<>+216(SB)/8, $1.3888888888888888889e-3
+DATA decayv<>+224(SB)/8, $8.3333333333333333333e-3
+DATA decayv<>+232(SB)/8, $8.3333333333333333333e-3
+DATA decayv<>+240(SB)/8, $8.3333333333333333333e-3
+DATA decayv<>+248(SB)/8, $8.3333333333333333333e-3
+DATA decayv<>+256(SB)/8, $4.1666666666666666667e-2
+DATA decayv<>+264(SB)/8, $4.1666666666666666667e-2
+DATA decayv<>+272(SB)/8, $4.1666666666666666667e-2
+DATA decayv<>+280(SB)/8, $4.1666666666666666667e-2
+DATA decayv<>+288(SB)/8, $1.6666666666666666667e-1
+DATA decayv<>+296(SB)/8, $1.6666666666666666667e-1
+DATA decayv<>+304(SB)/8, $1.6666666666666666667e-1
+DATA decayv<>+312(SB)/8, $1.6666666666666666667e-1
+DATA decayv<>+320(SB)/8, $0.5
+DATA decayv<>+328(SB)/8, $0.5
+DATA decayv<>+336(SB)/8, $0.5
+DATA decayv<>+344(SB)/8, $0.5
+DATA decayv<>+352(SB)/8, $1.0
+DATA decayv<>+360(SB)/8, $1.0
+DATA decayv<>+368(SB)/8, $1.0
+DATA decayv<>+376(SB)/8, $1.0
+DATA decayv<>+384(SB)/8, $2.0
+DATA decayv<>+392(SB)/8, $2.0
+DATA decayv<>+400(SB)/8, $2.0
+DATA decayv<>+408(SB)/8, $2.0
+DATA decayv<>+416(SB)/8, $1023
+DATA decayv<>+424(SB)/8, $-53
+DATA decayv<>+432(SB)/8, $1022
+DATA decayv<>+440(SB)/8, $0x0010000000000000
+GLOBL decayv<>+0(SB), RODATA, $448
+
+// func decay4(dst, ll, lambda []float64, delta float64) int
+// Writes the whole chunks of 4 and returns how many elements it wrote:
+// len(dst) rounded down to a multiple of 4.
+TEXT ·decay4(SB), NOSPLIT, $0-88
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ ll_base+24(FP), SI
+	MOVQ lambda_base+48(FP), DX
+	VBROADCASTSD delta+72(FP), Y15
+	VPBROADCASTQ decayv<>+416(SB), Y11 // 1023 (int64)
+	VPBROADCASTQ decayv<>+424(SB), Y10 // −53 (int64)
+	VPXOR Y9, Y9, Y9                  // 0
+	SHRQ $2, CX
+	MOVQ CX, AX
+	SHLQ $2, AX
+	TESTQ CX, CX
+	JE   done
+loop:
+	VMOVUPD (SI), Y8                  // ln λ
+	VMULPD Y8, Y15, Y0                // x = delta·ln λ
+	VMULPD decayv<>+0(SB), Y0, Y1       // x·LOG2E
+	VCVTPD2DQY Y1, X2                 // k, rounded to nearest (int32)
+	VCVTDQ2PD X2, Y1                  // float(k)
+	VMOVUPD decayv<>+32(SB), Y3
+	VFNMADD231PD Y3, Y1, Y0           // x −= k·LN2U (fused)
+	VMOVUPD decayv<>+64(SB), Y3
+	VFNMADD231PD Y3, Y1, Y0           // x −= k·LN2L (fused)
+	VMULPD decayv<>+96(SB), Y0, Y0   // x·0.0625
+	VMOVUPD decayv<>+128(SB), Y1
+	VFMADD213PD decayv<>+160(SB), Y0, Y1
+	VFMADD213PD decayv<>+192(SB), Y0, Y1
+	VFMADD213PD decayv<>+224(SB), Y0, Y1
+	VFMADD213PD decayv<>+256(SB), Y0, Y1
+	VFMADD213PD decayv<>+288(SB), Y0, Y1
+	VFMADD213PD decayv<>+320(SB), Y0, Y1
+	VFMADD213PD decayv<>+352(SB), Y0, Y1
+	VMULPD Y1, Y0, Y0
+	VMOVUPD decayv<>+384(SB), Y4
+	VADDPD Y4, Y0, Y1
+	VMULPD Y1, Y0, Y0
+	VADDPD Y4, Y0, Y1
+	VMULPD Y1, Y0, Y0
+	VADDPD Y4, Y0, Y1
+	VMULPD Y1, Y0, Y0
+	VADDPD Y4, Y0, Y1
+	VFMADD213PD decayv<>+352(SB), Y1, Y0    // x = x·(x + 2) + 1 (fused)
+	// e = k + 1023: normal (e > 0) ×2^k; under (e < −52) 0; between,
+	// subnormal: (x·2^(k+1022))·2^−1022, as math.Exp computes it.
+	VPMOVSXDQ X2, Y5
+	VPADDQ Y11, Y5, Y5
+	VPSLLQ $52, Y5, Y1
+	VMULPD Y1, Y0, Y3                 // normal
+	VPBROADCASTQ decayv<>+432(SB), Y1
+	VPADDQ Y1, Y5, Y1
+	VPSLLQ $52, Y1, Y1
+	VMULPD Y1, Y0, Y0
+	VPBROADCASTQ decayv<>+440(SB), Y1
+	VMULPD Y1, Y0, Y0                 // subnormal
+	VPCMPGTQ Y9, Y5, Y6
+	VBLENDVPD Y6, Y3, Y0, Y0
+	VPCMPGTQ Y5, Y10, Y6
+	VBLENDVPD Y6, Y9, Y0, Y0          // under → 0
+	VCMPPD $3, Y8, Y8, Y6             // ln λ NaN: λ outside [0, 1]
+	VBLENDVPD Y6, (DX), Y0, Y0        // → λ itself
+	VMOVUPD Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ CX
+	JNE  loop
+done:
+	MOVQ AX, ret+80(FP)
+	VZEROUPPER
+	RET

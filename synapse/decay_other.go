@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package synapse
+
+var haveDecay4 = false
+
+func decay4(dst, ll, lambda []float64, delta float64) int { return 0 }

@@ -1,0 +1,46 @@
+package synapse
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The vector decay gives math.Exp's bits: for λ across [0, 1] and outside
+// it, and gaps from a fraction of a step to results that underflow, pass
+// through the subnormal range or vanish.
+func TestDecayKernelIsMathExp(t *testing.T) {
+	if !haveDecay4 {
+		t.Skip("no AVX2+FMA: the scalar loop is all there is")
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	lambda := []float64{0, 1, 0.5, 1e-300, math.Nextafter(1, 0), -0.2, 1.7, 5e-324}
+	for range 1021 { // not a multiple of 4
+		switch rng.IntN(4) {
+		case 0:
+			lambda = append(lambda, rng.Float64())
+		case 1:
+			lambda = append(lambda, math.Exp(-rng.ExpFloat64()*50))
+		case 2:
+			lambda = append(lambda, rng.NormFloat64()*2)
+		default:
+			lambda = append(lambda, 1-rng.Float64()*1e-6)
+		}
+	}
+	var p plasticity
+	p.setLambda(lambda)
+	p.scalar = false
+	got := make([]float64, len(lambda))
+	for _, delta := range []float64{0.5, 1.5, 2.5, 37, 1000, 3600.25, 1e5, 1e9, 1e300} {
+		p.decay(delta, got)
+		for i, l := range lambda {
+			want := l
+			if l >= 0 && l <= 1 {
+				want = math.Exp(delta * math.Log(l))
+			}
+			if math.Float64bits(got[i]) != math.Float64bits(want) {
+				t.Fatalf("λ = %v, Δ = %v: %v (%x), math.Exp %v (%x)", l, delta, got[i], math.Float64bits(got[i]), want, math.Float64bits(want))
+			}
+		}
+	}
+}
