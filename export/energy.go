@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -507,11 +508,14 @@ func WritePerStepNPY(w io.Writer, e *report.Energy) error {
 // float64: for a network read out after its last step (the ART network) the
 // readout [N, classes]; for one that reads its heads at every step (an
 // agent) the action logits of every step, [N, T, A] (the run must keep its
-// outputs, report.EvalOptions.Outputs). It refuses NaN and infinities.
+// outputs, report.EvalOptions.Outputs; an ART run its Logits). It refuses NaN and infinities.
 func WriteLogitsNPY(w io.Writer, e *report.Energy) error {
 	r := e.Result
 	if e.Net.EveryStep() {
 		return writeHeadNPY(w, e, 0, "logits", true)
+	}
+	if r.Logits == nil {
+		return errors.New("the run did not keep its logits (report.EvalOptions.Logits)")
 	}
 	for i, v := range r.Logits {
 		if !isFinite(v) {

@@ -33,7 +33,7 @@ func evaluate(t *testing.T, model, designName string) *report.Energy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := report.Evaluate(context.Background(), m, d, fixture.ART(t), nil, report.EvalOptions{KeepSteps: true})
+	e, err := report.Evaluate(context.Background(), m, d, fixture.ART(t), nil, report.EvalOptions{KeepSteps: true, Logits: true})
 	if err != nil {
 		t.Fatal(err)
 	}

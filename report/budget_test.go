@@ -195,7 +195,7 @@ func TestDeviceTauEqualsNeeded(t *testing.T) {
 	}
 	in := workload.FromSet(artSet(t))
 	run := func(net *synapse.Network) *sim.Result {
-		r, err := sim.Run(context.Background(), net, in, sim.Options{Clocked: true, StepSeconds: step})
+		r, err := sim.Run(context.Background(), net, in, sim.Options{Clocked: true, StepSeconds: step, Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,11 +37,11 @@ func TestDenseThroughEventsIsIdentical(t *testing.T) {
 	set = set.Head(32)
 	for _, name := range []string{"ART_STPN_h11", "ART_STPNf_h13", "ART_FW_S1_h20", "ART_HebbFF_h26", "ART_LSTM_h9"} {
 		net := network(t, name)
-		dense, err := sim.Run(context.Background(), net, workload.FromSet(set), sim.Options{Period: float64(period), Clocked: true})
+		dense, err := sim.Run(context.Background(), net, workload.FromSet(set), sim.Options{Period: float64(period), Clocked: true, Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := sim.Run(context.Background(), net, events, sim.Options{Period: float64(period), KeepSteps: true})
+		ev, err := sim.Run(context.Background(), net, events, sim.Options{Period: float64(period), KeepSteps: true, Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,6 +60,10 @@ type Options struct {
 	// a network that reads its heads at every step (an agent's action
 	// logits and value).
 	Outputs bool
+	// Logits keeps every sequence's readout (Result.Logits); without it a
+	// run keeps only the predicted class, so that N sequences do not hold
+	// N·classes values nobody asked for.
+	Logits bool
 }
 
 // Result is what a run produced. Steps are stored flat: sequence n's are
@@ -77,8 +81,8 @@ type Result struct {
 	Deltas []float64
 	Active []int
 	// Logits holds the first head's output after the last step (the
-	// readout), [N][Classes]; a sequence with no steps reads out the
-	// initial state.
+	// readout), [N][Classes], when Options.Logits asked for it (else nil);
+	// a sequence with no steps reads out the initial state.
 	Logits []float64
 	// Outputs holds, per head, its output at every step, flat like PerStep
 	// ([steps][head size]), when Options.Outputs asked for them and the
@@ -221,7 +225,9 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 		res.Deltas = make([]float64, steps)
 		res.Active = make([]int, steps)
 	}
-	res.Logits = make([]float64, in.N*net.Classes)
+	if opt.Logits {
+		res.Logits = make([]float64, in.N*net.Classes)
+	}
 	res.Predicted = make([]int, in.N)
 	if opt.Outputs && net.EveryStep() {
 		for _, h := range net.Heads() {
@@ -354,6 +360,8 @@ type worker struct {
 	// cells adds up the writes of every plastic cell over the sequences
 	// this worker ran, per array (Meter.Cells).
 	cells [][]int64
+	// logits holds the readout of the sequence being finished.
+	logits []float64
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
@@ -536,8 +544,11 @@ func (w *worker) add(res *Result, n, i int, c *energy.Counts) {
 func (w *worker) finish(r *synapse.Runner, in *workload.Stream, n int, res *Result) error {
 	steps := in.SeqLen(n)
 	off := res.Offsets[n]
-	logits := res.Logits[n*res.Classes : (n+1)*res.Classes]
-	copy(logits, r.Logits())
+	logits := append(w.logits[:0], r.Logits()...)
+	w.logits = logits
+	if res.Logits != nil {
+		copy(res.Logits[n*res.Classes:(n+1)*res.Classes], logits)
+	}
 	if res.Counts != nil && !w.every {
 		// The readout of a network read once per sequence, when its heads
 		// are metered (a design whose scope is the whole network).
