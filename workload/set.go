@@ -222,18 +222,29 @@ func readInputs(name string, r io.Reader, size int64) (*Set, error) {
 		return nil, errorf("inputs", name, "shape %v has a zero dimension, want every dimension ≥ 1", nr.Shape)
 	}
 	s := &Set{Name: name, N: n, T: t, I: i, Obs: append([]int(nil), nr.Shape[2:]...)}
-	// k is the index of the first value of a chunk; the problem is named
-	// by sequence, step and channel.
-	check := func(k int, v float64) error {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errorf("inputs", name, "sequence %d step %d channel %d is %v, want a finite value", k/(t*i), k/i%t, k%i, v)
-		}
-		return nil
+	// A chunk of values starting at element k is checked at once; the
+	// first non-finite value is named by sequence, step and channel.
+	bad := func(k int, v float64) error {
+		return errorf("inputs", name, "sequence %d step %d channel %d is %v, want a finite value", k/(t*i), k/i%t, k%i, v)
 	}
 	if nr.DType == npyfile.Float32 {
-		s.x32, err = readElems(nr, size >= 0, nr.ReadFloat32, func(k int, v float32) error { return check(k, float64(v)) })
+		s.x32, err = readElems(nr, size >= 0, nr.ReadFloat32, func(k int, vs []float32) error {
+			for j, v := range vs {
+				if v-v != 0 { // NaN or ±Inf
+					return bad(k+j, float64(v))
+				}
+			}
+			return nil
+		})
 	} else {
-		s.x64, err = readElems(nr, size >= 0, nr.ReadFloat64, check)
+		s.x64, err = readElems(nr, size >= 0, nr.ReadFloat64, func(k int, vs []float64) error {
+			for j, v := range vs {
+				if v-v != 0 {
+					return bad(k+j, v)
+				}
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		return nil, inputErr("inputs", name, err)
@@ -278,11 +289,11 @@ func inputErr(what, name string, err error) error {
 	return wrap(what, name, err, "--max-input-bytes")
 }
 
-// readElems reads every element of nr through read, calling check on each.
-// When present is true the file was checked to hold them all and the slice
+// readElems reads every element of nr through read, calling check on each
+// chunk read (with the index of its first element). When present is true the file was checked to hold them all and the slice
 // is allocated at once; from a stream it grows as elements arrive (doubling,
 // the last step to the exact length).
-func readElems[T any](nr *npyfile.Reader, present bool, read func([]T) (int, error), check func(int, T) error) ([]T, error) {
+func readElems[T any](nr *npyfile.Reader, present bool, read func([]T) (int, error), check func(int, []T) error) ([]T, error) {
 	total := int(nr.Len)
 	c := total
 	if !present {
@@ -300,10 +311,8 @@ func readElems[T any](nr *npyfile.Reader, present bool, read func([]T) (int, err
 			out = grown
 		}
 		n, err := read(out[len(out):cap(out)])
-		for k, v := range out[len(out) : len(out)+n] {
-			if err := check(len(out)+k, v); err != nil {
-				return nil, err
-			}
+		if err := check(len(out), out[len(out):len(out)+n]); err != nil {
+			return nil, err
 		}
 		out = out[:len(out)+n]
 		if err != nil && err != io.EOF {

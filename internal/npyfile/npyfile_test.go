@@ -414,3 +414,48 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// Float arrays in either byte order read to the same values, through the
+// copy of host-order bytes and through the per-element decode alike.
+func TestReadFloatsEitherOrder(t *testing.T) {
+	vals := []float64{1.5, -2, 0x1p-126, 3e38}
+	for _, tc := range []struct {
+		descr string
+		order binary.AppendByteOrder
+		size  int
+	}{{"<f4", binary.LittleEndian, 4}, {">f4", binary.BigEndian, 4}, {"<f8", binary.LittleEndian, 8}, {">f8", binary.BigEndian, 8}} {
+		var data []byte
+		for _, v := range vals {
+			if tc.size == 4 {
+				data = tc.order.AppendUint32(data, math.Float32bits(float32(v)))
+			} else {
+				data = tc.order.AppendUint64(data, math.Float64bits(v))
+			}
+		}
+		stream := v1("{'descr': '"+tc.descr+"', 'fortran_order': False, 'shape': (4,), }", data)
+		r, err := NewReader(bytes.NewReader(stream))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]float64, 4)
+		if tc.size == 4 {
+			f32 := make([]float32, 4)
+			if n, err := r.ReadFloat32(f32); n != 4 || err != nil {
+				t.Fatalf("%s: read %d, %v", tc.descr, n, err)
+			}
+			for i, v := range f32 {
+				got[i] = float64(v)
+			}
+		} else if n, err := r.ReadFloat64(got); n != 4 || err != nil {
+			t.Fatalf("%s: read %d, %v", tc.descr, n, err)
+		}
+		for i, v := range vals {
+			if tc.size == 4 {
+				v = float64(float32(v))
+			}
+			if got[i] != v {
+				t.Errorf("%s: element %d is %v, want %v", tc.descr, i, got[i], v)
+			}
+		}
+	}
+}

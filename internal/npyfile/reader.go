@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math"
+	"unsafe"
 
 	"github.com/neurosim/neurosim/internal/half"
 )
@@ -86,10 +87,16 @@ func (r *Reader) ReadFloat32(dst []float32) (int, error) {
 		return 0, err
 	}
 	n := len(b) / r.DType.Size()
-	for i := range dst[:n] {
-		if r.DType == Float16 {
+	switch {
+	case r.DType == Float16:
+		for i := range dst[:n] {
 			dst[i] = float32(half.Float64(r.Order.Uint16(b[2*i:])))
-		} else {
+		}
+	case native(r.Order):
+		// The common case: the bytes are the host's float32s already.
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 4*n), b)
+	default:
+		for i := range dst[:n] {
 			dst[i] = math.Float32frombits(r.Order.Uint32(b[4*i:]))
 		}
 	}
@@ -135,10 +142,23 @@ func (r *Reader) End() error {
 	return err
 }
 
+// hostLittle says the host stores numbers little-endian.
+var hostLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// native reports whether bo is the host's byte order, in which case an
+// array's bytes are the host's values and are copied as they are.
+func native(bo binary.ByteOrder) bool {
+	return hostLittle && bo == binary.LittleEndian || !hostLittle && bo == binary.BigEndian
+}
+
 // decodeFloat64 widens len(dst) elements of b.
 func decodeFloat64(dst []float64, b []byte, dt DType, bo binary.ByteOrder) {
 	switch dt {
 	case Float64:
+		if native(bo) {
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 8*len(dst)), b)
+			break
+		}
 		for i := range dst {
 			dst[i] = math.Float64frombits(bo.Uint64(b[8*i:]))
 		}
