@@ -53,7 +53,7 @@ type EnergyJSON struct {
 	Paper        Value                       `json:"paper_energy"`
 	PaperPerSeq  Value                       `json:"paper_energy_mean_per_sequence"`
 	PaperPerStp  Value                       `json:"paper_energy_mean_per_step"`
-	PaperSeqs    []Value                     `json:"paper_energy_per_sequence"`
+	PaperSeqs    Values                      `json:"paper_energy_per_sequence"`
 	PaperAtStep  []Value                     `json:"paper_energy_mean_at_step"`
 	Accuracy     *Value                      `json:"accuracy,omitempty"` // fraction of sequences, 0…1
 	Correct      *Value                      `json:"correct,omitempty"`  // sequences
@@ -138,8 +138,8 @@ func NewEnergyJSON(e *report.Energy, p Provenance) (*EnergyJSON, error) {
 }
 
 // sequencePaper is the paper energy of each sequence over the corners.
-func sequencePaper(e *report.Energy) []Value {
-	out := make([]Value, e.Result.N)
+func sequencePaper(e *report.Energy) Values {
+	out := make(Values, e.Result.N)
 	for i, run := range e.Runs {
 		for n := range out {
 			v := float64(run.Result.SequenceEnergy(n))

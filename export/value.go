@@ -35,6 +35,34 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return append(b, '}'), nil
 }
 
+// Values is a list of Values. It writes its JSON in one pass (one value per
+// sequence of a run can be a long list), with the bytes encoding/json
+// writes for a []Value.
+type Values []Value
+
+// MarshalJSON writes [{"low": …, "high": …}, …]; a nil list is null.
+func (vs Values) MarshalJSON() ([]byte, error) {
+	if vs == nil {
+		return []byte("null"), nil
+	}
+	b := make([]byte, 0, 2+len(vs)*48)
+	b = append(b, '[')
+	for i, v := range vs {
+		if !isFinite(v.Lo) || !isFinite(v.Hi) {
+			return v.MarshalJSON() // encoding/json's error
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"low":`...)
+		b = appendFloat(b, v.Lo)
+		b = append(b, `,"high":`...)
+		b = appendFloat(b, v.Hi)
+		b = append(b, '}')
+	}
+	return append(b, ']'), nil
+}
+
 // appendFloat appends a finite float64 as encoding/json writes it: ES6
 // number style, 'e' form below 1e-6 or from 1e21, exponents unpadded.
 func appendFloat(b []byte, f float64) []byte {

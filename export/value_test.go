@@ -164,3 +164,30 @@ func TestValueMarshalMatchesEncodingJSON(t *testing.T) {
 		t.Error("NaN encoded")
 	}
 }
+
+// Values writes the bytes encoding/json writes for the same []Value, and
+// refuses a non-finite element.
+func TestValuesMarshalMatchesEncodingJSON(t *testing.T) {
+	for _, vs := range [][]Value{nil, {}, {{1, 2}}, {{0, 1e-7}, {1e21, -3}, {1.0 / 3, 1.0 / 3}}} {
+		got, err := json.Marshal(Values(vs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := make([]valueJSON, len(vs))
+		for i, v := range vs {
+			plain[i] = valueJSON{v.Lo, v.Hi}
+		}
+		var want []byte
+		if vs == nil {
+			want, _ = json.Marshal([]valueJSON(nil))
+		} else {
+			want, _ = json.Marshal(plain)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%v: %s, encoding/json %s", vs, got, want)
+		}
+	}
+	if _, err := json.Marshal(Values{{1, 1}, {math.Inf(1), 0}}); err == nil {
+		t.Error("+Inf encoded")
+	}
+}
