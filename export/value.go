@@ -164,6 +164,17 @@ func walk(output string, v reflect.Value, path string) error {
 			}
 		}
 	case reflect.Slice, reflect.Array:
+		// The long lists (one entry per sequence) are checked without
+		// reflection or a path per element; the path is made for the
+		// element that fails.
+		if vs, ok := v.Interface().(Values); ok {
+			for i, val := range vs {
+				if !isFinite(val.Lo) || !isFinite(val.Hi) {
+					return walk(output, reflect.ValueOf(val), fmt.Sprintf("%s[%d]", path, i))
+				}
+			}
+			return nil
+		}
 		for i := range v.Len() {
 			if err := walk(output, v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
 				return err

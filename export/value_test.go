@@ -44,6 +44,7 @@ func TestValidate(t *testing.T) {
 		A     float64          `json:"a"`
 		M     map[string]Value `json:"m"`
 		S     []inner          `json:"s"`
+		V     Values           `json:"vs"`
 		P     *Value           `json:"p,omitempty"`
 		Plain float64
 		skip  float64
@@ -59,6 +60,7 @@ func TestValidate(t *testing.T) {
 		{func(d *doc) { d.A = math.Inf(1) }, "a"},
 		{func(d *doc) { d.M["k"] = Value{1, math.NaN()} }, "m.k.high"},
 		{func(d *doc) { d.S = append(d.S, inner{Value{math.Inf(-1), 0}}) }, "s[1].x.low"},
+		{func(d *doc) { d.V = Values{{1, 1}, {2, 2}, {3, math.NaN()}} }, "vs[2].high"},
 		{func(d *doc) { d.P = &Value{math.NaN(), 0} }, "p.low"},
 		{func(d *doc) { d.Plain = math.NaN() }, "Plain"},
 	} {
