@@ -67,7 +67,8 @@ DATA decayv<>+416(SB)/8, $1023
 DATA decayv<>+424(SB)/8, $-53
 DATA decayv<>+432(SB)/8, $1022
 DATA decayv<>+440(SB)/8, $0x0010000000000000
-GLOBL decayv<>+0(SB), RODATA, $448
+DATA decayv<>+448(SB)/8, $-1076.0
+GLOBL decayv<>+0(SB), RODATA, $456
 
 // func decay4(dst, ll, lambda []float64, delta float64) int
 // Writes the whole chunks of 4 and returns how many elements it wrote:
@@ -81,6 +82,7 @@ TEXT ·decay4(SB), NOSPLIT, $0-88
 	VPBROADCASTQ decayv<>+416(SB), Y11 // 1023 (int64)
 	VPBROADCASTQ decayv<>+424(SB), Y10 // −53 (int64)
 	VPXOR Y9, Y9, Y9                  // 0
+	VBROADCASTSD decayv<>+448(SB), Y12 // −1076.0
 	SHRQ $2, CX
 	MOVQ CX, AX
 	SHLQ $2, AX
@@ -90,6 +92,14 @@ loop:
 	VMOVUPD (SI), Y8                  // ln λ
 	VMULPD Y8, Y15, Y0                // x = delta·ln λ
 	VMULPD decayv<>+0(SB), Y0, Y1       // x·LOG2E
+	// Where x·LOG2E < −1076, k ≤ −1076 and the result is 0 whatever
+	// the polynomial: those lanes compute exp(0) instead and are set to
+	// 0 at the end, so that no lane takes the slow subnormal arithmetic
+	// of a value that vanishes anyway (a gap of hours made decay 2.4×
+	// slower).
+	VCMPPD $1, Y12, Y1, Y7            // under: x·LOG2E < −1076
+	VBLENDVPD Y7, Y9, Y0, Y0
+	VBLENDVPD Y7, Y9, Y1, Y1
 	VCVTPD2DQY Y1, X2                 // k, rounded to nearest (int32)
 	VCVTDQ2PD X2, Y1                  // float(k)
 	VMOVUPD decayv<>+32(SB), Y3
@@ -131,6 +141,7 @@ loop:
 	VBLENDVPD Y6, Y3, Y0, Y0
 	VPCMPGTQ Y5, Y10, Y6
 	VBLENDVPD Y6, Y9, Y0, Y0          // under → 0
+	VBLENDVPD Y7, Y9, Y0, Y0          // far under → 0
 	VCMPPD $3, Y8, Y8, Y6             // ln λ NaN: λ outside [0, 1]
 	VBLENDVPD Y6, (DX), Y0, Y0        // → λ itself
 	VMOVUPD Y0, (DI)

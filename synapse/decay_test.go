@@ -1,6 +1,7 @@
 package synapse
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -42,5 +43,25 @@ func TestDecayKernelIsMathExp(t *testing.T) {
 				t.Fatalf("λ = %v, Δ = %v: %v (%x), math.Exp %v (%x)", l, delta, got[i], math.Float64bits(got[i]), want, math.Float64bits(want))
 			}
 		}
+	}
+}
+
+// BenchmarkDecay times the decay factors of 528 synapses (STPN h11) for a
+// gap of 1.5 steps and one of an hour at 1 ms steps.
+func BenchmarkDecay(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	lambda := make([]float64, 528)
+	for i := range lambda {
+		lambda[i] = 0.5 + rng.Float64()*0.499
+	}
+	var p plasticity
+	p.setLambda(lambda)
+	out := make([]float64, len(lambda))
+	for _, delta := range []float64{1.5, 3600} {
+		b.Run(fmt.Sprint(delta), func(b *testing.B) {
+			for b.Loop() {
+				p.decay(delta, out)
+			}
+		})
 	}
 }
