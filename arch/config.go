@@ -41,11 +41,6 @@ func Units() []Unit { return []Unit{STPNr, STPNf, HebbFF, RNN, LSTM, FastWeights
 // can hold.
 func ARTUnits() []Unit { return []Unit{STPNr, STPNf, HebbFF, RNN, LSTM, FastWeights, MODPLAST} }
 
-// Plastic reports whether the unit has short-term synaptic state.
-func (u Unit) Plastic() bool {
-	return u == STPNr || u == STPNf || u == HebbFF || u == FastWeights || u == MODPLAST
-}
-
 // Activation is an elementwise nonlinearity.
 type Activation uint8
 
