@@ -1,6 +1,7 @@
 package arch
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -585,4 +586,24 @@ func TestValidateByHand(t *testing.T) {
 			checkKeyError(t, tt.n.Validate(), "hand", tt.key, tt.want)
 		})
 	}
+}
+
+// A core may take up to MaxElements inputs (a large flattened frame): its
+// input size is bounded like every layer output, not like hidden_size or
+// the ART vocabulary (data.dict_size).
+func TestLargeCoreInput(t *testing.T) {
+	for _, in := range []int{MaxHidden + 1, MaxElements} {
+		n, err := ParseNetwork("n.yaml", []byte(fmt.Sprintf(
+			"core: {unit: nn.LSTM, hidden_size: 4, input_size: %d}\nheads: [{name: l, tensor: o}]", in)))
+		if err != nil {
+			t.Errorf("input_size %d: %v", in, err)
+			continue
+		}
+		if n.Core.InputSize != in {
+			t.Errorf("input_size %d read as %d", in, n.Core.InputSize)
+		}
+	}
+	// The ART config's vocabulary keeps its own bound.
+	_, err := Parse("c.json", []byte(`{"data": {"dict_size": 70000}, "model": {"recurrent_unit": "LSTM", "hidden_size": 4}}`))
+	checkKeyError(t, err, "c.json", "data.dict_size", "must be between 1 and 65536, found 70000")
 }
