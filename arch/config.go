@@ -41,11 +41,6 @@ func Units() []Unit { return []Unit{STPNr, STPNf, HebbFF, RNN, LSTM, FastWeights
 // can hold.
 func ARTUnits() []Unit { return []Unit{STPNr, STPNf, HebbFF, RNN, LSTM, FastWeights, MODPLAST} }
 
-// Plastic reports whether the unit has short-term synaptic state.
-func (u Unit) Plastic() bool {
-	return u == STPNr || u == STPNf || u == HebbFF || u == FastWeights || u == MODPLAST
-}
-
 // Activation is an elementwise nonlinearity.
 type Activation uint8
 
@@ -753,8 +748,11 @@ func (c *Config) Validate() error {
 		return e("model.recurrent_unit", "unknown unit %s (supported: %s)", c.Unit, supported(Units()))
 	case c.Hidden <= 0 || c.Hidden > MaxHidden:
 		return e("model.hidden_size", "must be between 1 and %d, found %d", MaxHidden, c.Hidden)
-	case c.InputSize < 0 || c.InputSize > MaxHidden:
-		return e("data.dict_size", "must be between 1 and %d, found %d", MaxHidden, c.InputSize)
+	case c.InputSize < 0 || c.InputSize > MaxElements:
+		// The input of a core is bounded like any layer output (a described
+		// network's flattened frame may exceed MaxHidden); the ART config's
+		// data.dict_size has the tighter bound of Parse.
+		return e("data.dict_size", "must be between 1 and %d, found %d", MaxElements, c.InputSize)
 	case (c.Unit == STPNr || c.Unit == STPNf || c.Unit == HebbFF) && c.Activation == Identity:
 		// NoEmbed_AssociativeNet asserts that an STP cell gets an activation from the wrapper.
 		return e("model.activation", "%s needs an activation (functional_tanh or functional_sigmoid)", c.Unit)

@@ -291,16 +291,6 @@ func (n *Network) Validate() error {
 	return n.Core.Validate()
 }
 
-// Value returns the index of the head named "value", or −1.
-func (n *Network) Value() int {
-	for i, h := range n.Heads {
-		if h.Name == "value" {
-			return i
-		}
-	}
-	return -1
-}
-
 // sortedMap yields the entries of m in key order, so that the first problem
 // reported does not depend on map order.
 func sortedMap(m map[string]string) func(func(string, string) bool) {

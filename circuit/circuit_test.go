@@ -224,3 +224,171 @@ func TestPrepareAndOverflow(t *testing.T) {
 		t.Errorf("6 × 1e308 J accepted or misnamed: %v", err)
 	}
 }
+
+// The ideal mapping through a bounded window: one cell G = g·|e|, clipped
+// at g_max − g_min, read back with the efficacy's sign. One g_per_unit is
+// every array's.
+func TestCrossbarIdeal(t *testing.T) {
+	d := mustDesign(t, `name: ideal
+synapse: {mapping: ideal, g_per_unit: 2uS, g_max: 10uS}
+input: {encoding: amplitude, v_read: 1V, t_read: 1ns, dac_energy: 0J}
+readout: {adc_energy: 0J, neuron_energy: 0J}
+plasticity: {element: volatile, write_energy_per_event: 0J, write_energy_per_unit: 0J}
+static_power: 0W
+step_period: 1ms
+`)
+	s := Settings(d, false)
+	if len(s) != 1 || s[0].GMax != 10e-6 || !NeedsDevice(d, &s[0]) {
+		t.Fatalf("settings %+v: want one, bounded at 10 µS, through the device (cells may saturate)", s)
+	}
+	arrays := []synapse.ArrayInfo{{Name: "a", Rows: 1, Cols: 3}, {Name: "b", Rows: 1, Cols: 1}}
+	chip, err := NewChip(d, arrays, s[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := chip.Setting().GPerUnit; len(g) != 2 || g[0] != 2e-6 || g[1] != 2e-6 {
+		t.Errorf("GPerUnit %v, want 2 µS for each of two arrays", g)
+	}
+	x := chip.NewDevice()
+	// e = −3 → 6 µS; e = 8 → 16 µS saturates at 10 µS; e = 1 → 2 µS.
+	e := []float64{-3, 8, 1}
+	z := []float64{0.5, 1, -2}
+	c2, c1 := x.Row(0, 0, e, z)
+	near(t, "e[0]", e[0], -3)
+	near(t, "e[1]", e[1], 10e-6/2e-6)
+	near(t, "e[2]", e[2], 1)
+	near(t, "Σz²G", c2, 0.25*6e-6+1*10e-6+4*2e-6)
+	near(t, "Σ|z|G", c1, 0.5*6e-6+1*10e-6+2*2e-6)
+	// Continuous cells hold any state: Store changes nothing.
+	f := []float64{0.123, -4.56}
+	x.Store(1, f, synapse.Unit{})
+	if f[0] != 0.123 || f[1] != -4.56 {
+		t.Errorf("Store without levels changed the state: %v", f)
+	}
+}
+
+// Ideal reads without levels, variation or noise need no device; nor does a
+// digital design.
+func TestNoDevice(t *testing.T) {
+	arrays := []synapse.ArrayInfo{{Name: "a", Rows: 2, Cols: 2}}
+	for _, d := range []*design.Design{
+		analogDesign(t, "0", "amplitude", "volatile"), // g_per_unit auto: nothing saturates
+		mustDesign(t, `name: dig
+synapse: {mapping: digital, synop_energy: 1pJ}
+input: {dac_energy: 0J}
+readout: {neuron_energy: 0J}
+plasticity: {element: rewrite, write_energy_per_event: 0J, write_energy_per_unit: 0J}
+static_power: 0W
+step_period: 1ms
+`),
+	} {
+		chip, err := NewChip(d, arrays, Setting{GPerUnit: []float64{1e-6}, GMin: 1e-6, GMax: 11e-6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if chip.Device() || chip.NewDevice() != nil {
+			t.Errorf("%s: reads go through a device model", d.Name)
+		}
+	}
+}
+
+// Energies are sums of counts × prices: the read energy goes as v_read²,
+// the write energy vanishes with its prices, and static energy goes as
+// time.
+func TestPriceIdentities(t *testing.T) {
+	d := analogDesign(t, "0", "amplitude", "volatile")
+	set := Setting{GPerUnit: []float64{2e-6}, GMin: 1e-6, GMax: 11e-6}
+	base := Price(d, &set, counts())
+	cases := []struct {
+		name   string
+		key    string
+		value  string
+		loc    int
+		cat    energy.Category
+		factor float64
+	}{
+		{"2× v_read, 4× read", "input.v_read", "[1V, 2V]", 0, energy.SynapseRead, 4},
+		{"2× t_read, 2× read", "input.t_read", "20ns", 0, energy.SynapseRead, 2},
+		{"free writes", "plasticity.write_energy_per_event", "0J", 0, energy.SynapseWrite, 0},
+		{"3× static power", "static_power", "3mW", 2, energy.Static, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d2, err := d.WithText(tc.key, tc.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.factor == 0 {
+				// Both write prices to zero: nothing is charged at all.
+				if d2, err = d2.WithText("plasticity.write_energy_per_unit", "0J"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := Price(d2, &set, counts())[tc.loc][tc.cat]
+			want := base[tc.loc][tc.cat]
+			if tc.factor == 0 {
+				if got.Lo != 0 || got.Hi != 0 {
+					t.Errorf("%v, want exactly 0 J", got)
+				}
+				return
+			}
+			near(t, "low", float64(got.Lo), tc.factor*float64(want.Lo))
+			near(t, "high", float64(got.Hi), tc.factor*float64(want.Hi))
+		})
+	}
+}
+
+// The overflow error names the design, category and location.
+func TestOverflowError(t *testing.T) {
+	err := &OverflowError{Design: "big", Location: "neurons", Category: energy.Neuron}
+	for _, s := range []string{"design big", "neuron", "at neurons", "+Inf J"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("%q does not say %q", err, s)
+		}
+	}
+}
+
+// Every ranged device figure doubles the corners; step_period is one of them
+// when a device retention makes the decay per step depend on it.
+func TestSettingsCorners(t *testing.T) {
+	d := analogDesign(t, "0", "amplitude", "volatile")
+	with := func(d *design.Design, kv ...string) *design.Design {
+		t.Helper()
+		for i := 0; i < len(kv); i += 2 {
+			var err error
+			if d, err = d.WithText(kv[i], kv[i+1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	// Retention [5 ms, 10 ms] × its variation [0, 0.1] × step_period
+	// [1 ms, 2 ms] (dense inputs, but the retention needs it): 8 corners.
+	r := with(d, "plasticity.retention", "[5ms, 10ms]", "plasticity.retention_variation", "[0, 0.1]")
+	s := Settings(r, false)
+	if len(s) != 8 {
+		t.Fatalf("%d settings, want 8", len(s))
+	}
+	seen := map[[3]float64]bool{}
+	for _, c := range s {
+		seen[[3]float64{c.Retention, c.RetentionVariation, c.StepPeriod}] = true
+		if c.GMin != 1e-6 || c.GMax != 11e-6 || c.GPerUnit != nil {
+			t.Errorf("corner %+v: point figures not set, or auto g_per_unit given a value", c)
+		}
+	}
+	for _, tau := range []float64{5e-3, 10e-3} {
+		for _, v := range []float64{0, 0.1} {
+			for _, p := range []float64{1e-3, 2e-3} {
+				if !seen[[3]float64{tau, v, p}] {
+					t.Errorf("no corner τ %v, σ %v, step %v", tau, v, p)
+				}
+			}
+		}
+	}
+	// An explicit g_per_unit range: one corner at each end.
+	g := with(d, "synapse.g_per_unit", "[1uS, 2uS]")
+	s = Settings(g, false)
+	if len(s) != 2 || len(s[0].GPerUnit) != 1 || s[0].GPerUnit[0] != 1e-6 || s[1].GPerUnit[0] != 2e-6 {
+		t.Errorf("g_per_unit [1 µS, 2 µS]: %+v", s)
+	}
+}

@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/neurosim/neurosim/circuit"
@@ -241,4 +242,47 @@ func TestRealisableCount(t *testing.T) {
 
 func circuitArray(inputs, outputs int) synapse.ArrayInfo {
 	return synapse.ArrayInfo{Name: "a", Rows: outputs, Cols: inputs}
+}
+
+// An event stream runs at its own pace: steps over the time they span, the
+// last step of a sequence lasting one step period. Steps at 0, 2 and 5 ms
+// with rram-neurosim's 1 ms period: 3 steps in 5 + 1 = 6 ms, 500 steps/s.
+func TestBudgetEventRate(t *testing.T) {
+	b := workload.NewBuilder("three steps", 1, 37)
+	for _, ms := range []int{0, 2, 5} {
+		tk, err := workload.ToTicks(float64(ms) * 1e-3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Add(0, tk, []int32{int32(ms)}, []float64{1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := report.Evaluate(context.Background(), model(t, "ART_LSTM_h9"), preset(t, "rram-neurosim"), nil, b.Stream(), report.EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bud := budget(t, e, report.BudgetOptions{})
+	if bud.RateFrom != "event timing" || math.Abs(bud.Rate-500) > 1e-9 || bud.StepsPerSequence != 3 {
+		t.Errorf("rate %v steps/s from %q, %v steps a sequence; want 500 from event timing, 3", bud.Rate, bud.RateFrom, bud.StepsPerSequence)
+	}
+}
+
+// A rate or a battery that is not a finite non-negative number is refused.
+func TestBudgetOptionErrors(t *testing.T) {
+	e := evaluate(t, model(t, "ART_LSTM_h9"), preset(t, "paper"), artSet(t))
+	for _, tt := range []struct {
+		opt  report.BudgetOptions
+		want string
+	}{
+		{report.BudgetOptions{Rate: -1}, "rate -1 steps/s"},
+		{report.BudgetOptions{Rate: math.NaN()}, "rate NaN steps/s"},
+		{report.BudgetOptions{Rate: math.Inf(1)}, "rate +Inf steps/s"},
+		{report.BudgetOptions{Battery: -3600}, "battery -3600 J"},
+		{report.BudgetOptions{Battery: math.Inf(1)}, "battery +Inf J"},
+	} {
+		if _, err := report.NewBudget(e, tt.opt); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: error %v, want %q", tt.opt, err, tt.want)
+		}
+	}
 }

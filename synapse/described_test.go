@@ -335,3 +335,40 @@ heads: [{name: logits, tensor: out}]`))
 	testutil.Close(t, "energy", gotE, wantE, 1e-12, 1e-12)
 	testutil.Close(t, "hidden", r.Output(), wantH, 1e-12, 1e-12)
 }
+
+// A core may read more than 65536 values a step (a large flattened frame,
+// up to arch.MaxElements): a 70000-input MLP core builds and runs. With
+// every weight 1e-5, no bias and x = 1 everywhere, the paper's energy is
+// Σ x²|W| = 70000·1e-5 = 0.7 and the output tanh(0.7).
+func TestLargeCoreInput(t *testing.T) {
+	const I = 70000
+	desc, err := arch.ParseNetwork("wide.yaml", []byte(`
+input: {shape: [70000]}
+core: {unit: mlp, hidden_size: 1, rnn_args: {bias: false}}
+heads: [{name: logits, tensor: out}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := make([]float64, I)
+	for i := range w {
+		w[i] = 1e-5
+	}
+	sd := &checkpoint.StateDict{File: "wide.pth", Tensors: []*checkpoint.Tensor{
+		checkpoint.NewTensor("rnn.weight", []int{1, I}, w),
+		checkpoint.NewTensor("out.weight", []int{2, 1}, []float64{1, -1}),
+		checkpoint.NewTensor("out.bias", []int{2}, []float64{0, 0}),
+	}}
+	net, err := synapse.Build(desc, sd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, I)
+	for i := range x {
+		x[i] = 1
+	}
+	r := net.NewRunner()
+	e := float64(r.Step(x))
+	// 70000 terms of 1e-5 summed in float64: well within 1e-9 relative.
+	testutil.Close(t, "energy", []float64{e}, []float64{0.7}, 1e-9, 0)
+	testutil.Close(t, "output", r.Output(), []float64{math.Tanh(0.7)}, 1e-9, 0)
+}
