@@ -12,34 +12,64 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/neurosim/neurosim/internal/hostile"
 )
 
-func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./internal/hostile/gen DIR")
-		os.Exit(2)
+// sizes are the dimensions of the generated files.
+type sizes struct {
+	side   int64 // rows and columns of the broadcast view
+	zeros  int64 // float32 zeros in the npz
+	bad    int   // events of the npz whose event 0 is refused
+	events int   // events of each CSV
+}
+
+// readme are the sizes the README measures.
+var readme = sizes{side: 16384, zeros: 1 << 28, bad: 1 << 24, events: 10_000_000}
+
+func main() { os.Exit(run(os.Args[1:], readme, os.Stderr)) }
+
+// run writes the files of s into the directory args names and returns the
+// exit status.
+func run(args []string, s sizes, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: go run ./internal/hostile/gen DIR")
+		return 2
 	}
-	dir := os.Args[1]
-	write := func(name string, f func(*os.File) error) {
-		out, err := os.Create(filepath.Join(dir, name))
-		if err == nil {
-			err = f(out)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
+	if err := generate(args[0], s); err != nil {
+		fmt.Fprintln(stderr, "gen:", err)
+		return 1
+	}
+	return 0
+}
+
+// generate writes the files of s into dir.
+func generate(dir string, s sizes) error {
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"broadcast.pth", func(w io.Writer) error { _, err := w.Write(hostile.Broadcast(s.side, s.side, 1.5)); return err }},
+		{"zeros.npz", func(w io.Writer) error { return hostile.ZeroNPZ(w, s.zeros) }},
+		{"events_bad0.npz", func(w io.Writer) error { return hostile.EventsNPZ(w, s.bad, true) }},
+		{"events_1e7.csv", func(w io.Writer) error { return hostile.EventsCSV(w, s.events, 128, 1, 37) }},
+		{"events_1e7_dense.csv", func(w io.Writer) error { return hostile.EventsCSV(w, s.events, 128, 37, 37) }},
+	}
+	for _, f := range files {
+		out, err := os.Create(filepath.Join(dir, f.name))
+		if err != nil {
+			return err
+		}
+		err = f.write(out)
+		if cerr := out.Close(); err == nil {
+			err = cerr
 		}
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "gen:", err)
-			os.Exit(1)
+			return fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
-	write("broadcast.pth", func(f *os.File) error { _, err := f.Write(hostile.Broadcast(16384, 16384, 1.5)); return err })
-	write("zeros.npz", func(f *os.File) error { return hostile.ZeroNPZ(f, 1<<28) })
-	write("events_bad0.npz", func(f *os.File) error { return hostile.EventsNPZ(f, 1<<24, true) })
-	write("events_1e7.csv", func(f *os.File) error { return hostile.EventsCSV(f, 10_000_000, 128, 1, 37) })
-	write("events_1e7_dense.csv", func(f *os.File) error { return hostile.EventsCSV(f, 10_000_000, 128, 37, 37) })
+	return nil
 }
