@@ -17,40 +17,66 @@ import (
 // where v comes from in errors (with v's line), for example a sweep spec.
 // d is not changed.
 func (d *Design) With(key string, v *yaml.Node, source, file string) (*Design, error) {
-	l := leafOf(key)
-	if l == nil || l.key == "name" {
-		return nil, &Error{File: file, Line: line(v), Key: key,
-			Msg: "is not a figure of a design; supported: " + strings.Join(figureKeys(), ", ")}
-	}
-	if !l.applies(d.Synapse.Mapping) {
-		return nil, &Error{File: file, Line: line(v), Key: key,
-			Msg: fmt.Sprintf("mapping %v has no %s", d.Synapse.Mapping, l.doc)}
-	}
+	return d.WithAll([]Assignment{{Key: key, Value: v, Source: source}}, file)
+}
+
+// Assignment sets one figure of a design: its dotted key, its value as a
+// YAML node (the node's line is used in errors), and, when not empty, the
+// source that replaces the figure's.
+type Assignment struct {
+	Key    string
+	Value  *yaml.Node
+	Source string
+}
+
+// WithAll is With for several figures at once: each is set in turn and the
+// design is validated once at the end, so that figures that constrain each
+// other (g_min and g_max) can move together. An error names file and the
+// line of the value it is about (for a check between figures, the line of
+// the key the check names, else of the first value).
+func (d *Design) WithAll(set []Assignment, file string) (*Design, error) {
 	c := *d
 	c.Sources = maps.Clone(d.Sources)
-	if source != "" {
-		if c.Sources == nil {
-			c.Sources = map[string]string{}
+	lines := map[string]int{}
+	for _, a := range set {
+		key, v := a.Key, a.Value
+		l := leafOf(key)
+		if l == nil || l.key == "name" {
+			return nil, &Error{File: file, Line: line(v), Key: key,
+				Msg: "is not a figure of a design; supported: " + strings.Join(figureKeys(), ", ")}
 		}
-		c.Sources[key] = source
-	}
-	if l.auto {
-		// Setting g_per_unit replaces auto, and auto replaces a value.
-		c.Synapse.GPerUnitAuto, c.Synapse.GPerUnit = false, Range{}
-	}
-	p := &parser{file: file, lines: map[string]int{key: line(v)}, d: &c}
-	if err := p.plain(v, key); err != nil {
-		return nil, err
-	}
-	if err := p.leaf(l, v); err != nil {
-		return nil, err
+		if !l.applies(c.Synapse.Mapping) {
+			return nil, &Error{File: file, Line: line(v), Key: key,
+				Msg: fmt.Sprintf("mapping %v has no %s", c.Synapse.Mapping, l.doc)}
+		}
+		if a.Source != "" {
+			if c.Sources == nil {
+				c.Sources = map[string]string{}
+			}
+			c.Sources[key] = a.Source
+		}
+		if l.auto {
+			// Setting g_per_unit replaces auto, and auto replaces a value.
+			c.Synapse.GPerUnitAuto, c.Synapse.GPerUnit = false, Range{}
+		}
+		lines[key] = line(v)
+		p := &parser{file: file, lines: map[string]int{key: line(v)}, d: &c}
+		if err := p.plain(v, key); err != nil {
+			return nil, err
+		}
+		if err := p.leaf(l, v); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.Validate(); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
 			e.File = file
 			if e.Line == 0 {
-				e.Line = line(v)
+				e.Line = lines[e.Key]
+			}
+			if e.Line == 0 && len(set) > 0 {
+				e.Line = line(set[0].Value)
 			}
 		}
 		return nil, err
