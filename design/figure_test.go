@@ -85,3 +85,25 @@ func TestFigureAndText(t *testing.T) {
 		t.Error("element is a choice, not a number")
 	}
 }
+
+// ParseValue reads one value alone; With also checks it against the others.
+func TestParseValue(t *testing.T) {
+	base, err := Lookup("rram-neurosim") // g_max 10 µS
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, r, num, err := base.ParseValue("synapse.g_min", node(t, "20uS", 9), "s.yaml")
+	if err != nil || text != "20uS" || r != Point(20e-6) || !num {
+		t.Errorf("g_min 20uS alone: %q %v %v %v", text, r, num, err)
+	}
+	if _, err := base.With("synapse.g_min", node(t, "20uS", 9), "", "s.yaml"); err == nil {
+		t.Error("With accepted g_min above g_max")
+	}
+	if _, _, _, err := base.ParseValue("synapse.g_min", node(t, "20uJ", 9), "s.yaml"); err == nil ||
+		!strings.HasPrefix(err.Error(), "design s.yaml:9: synapse.g_min:") {
+		t.Errorf("g_min in joules: %v", err)
+	}
+	if text, _, num, err := base.ParseValue("plasticity.element", node(t, "volatile", 2), "s.yaml"); err != nil || text != "volatile" || num {
+		t.Errorf("element: %q %v %v", text, num, err)
+	}
+}
