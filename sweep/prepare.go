@@ -2,8 +2,8 @@ package sweep
 
 import (
 	"crypto/sha256"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"

@@ -220,22 +220,22 @@ func (sw *Sweep) price(e *report.Energy, r *Row, version string) (*Result, error
 // to merge the results into a table, and to show the sweep in a report,
 // without the spec's files.
 type Plan struct {
-	Format     string      `json:"format"`
-	Name       string      `json:"name"`
-	Spec       string      `json:"spec"` // the spec file's name
-	SpecText   string      `json:"spec_text"`
-	Inputs     string      `json:"inputs"`
-	Timed      bool        `json:"timed"`
-	Design     string      `json:"design"` // the base design's name
-	DesignHash string      `json:"design_hash"`
-	DesignYAML string      `json:"design_yaml"` // with every figure's source
-	Mode       string      `json:"mode"`
-	Seeds      int         `json:"seeds"`
-	Axes       []PlanAxis  `json:"axes"`
-	Models     []PlanModel `json:"models"`
-	Points     [][]string  `json:"points"` // each point's values as the design writes them
+	Format     string       `json:"format"`
+	Name       string       `json:"name"`
+	Spec       string       `json:"spec"` // the spec file's name
+	SpecText   string       `json:"spec_text"`
+	Inputs     string       `json:"inputs"`
+	Timed      bool         `json:"timed"`
+	Design     string       `json:"design"` // the base design's name
+	DesignHash string       `json:"design_hash"`
+	DesignYAML string       `json:"design_yaml"` // with every figure's source
+	Mode       string       `json:"mode"`
+	Seeds      int          `json:"seeds"`
+	Axes       []PlanAxis   `json:"axes"`
+	Models     []PlanModel  `json:"models"`
+	Points     [][]string   `json:"points"` // each point's values as the design writes them
 	PointsSI   [][]*float64 `json:"points_si"`
-	Rows       []PlanRow   `json:"rows"`
+	Rows       []PlanRow    `json:"rows"`
 }
 
 // PlanAxis describes an axis for the table.
