@@ -23,8 +23,8 @@ func errOr(err error, msg string) error {
 
 func newCompare(stdout, stderr io.Writer) *cobra.Command {
 	var (
-		format, set string
-		opt         report.CompareOptions
+		format, set, plotOut string
+		opt                  report.CompareOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [--set DIR]",
@@ -64,10 +64,25 @@ picks a group.`,
 					}
 				}
 			}
+			opt.KeepSteps = plotOut != ""
 			c, err := report.Compare(cmd.Context(), fsys, name, opt)
 			done()
 			if err != nil {
 				return err
+			}
+			if plotOut != "" {
+				var outs export.Outputs
+				defer outs.Abort()
+				es := make([]*report.Energy, len(c.Rows))
+				for i := range c.Rows {
+					es[i] = c.Rows[i].Energy
+				}
+				if err := stageEnergyPlots(&outs, plotOut, "compare on design "+c.Design.Name, es); err != nil {
+					return err
+				}
+				if err := outs.Commit(); err != nil {
+					return err
+				}
 			}
 			return export.WriteComparison(stdout, c, f)
 		},
@@ -78,6 +93,7 @@ picks a group.`,
 	cmd.Flags().StringVar(&opt.Design, "design", report.PaperDesign, "hardware design: a preset (neurosim designs) or a YAML file")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs)")
+	cmd.Flags().StringVar(&plotOut, "plot-out", "", "write figures (SVG and PNG) to this folder: joules by category, energy per step, energy against accuracy")
 	return cmd
 }
 

@@ -16,6 +16,7 @@ func newEnergy(stdout, stderr io.Writer) *cobra.Command {
 		format, perStepOut, logits, traceOut string
 		budget                               budgetFlags
 		valueOut                             string
+		plotOut                              string
 	)
 	cmd := &cobra.Command{
 		Use:   "energy --checkpoint M/model.pth [flags]",
@@ -62,7 +63,7 @@ by default, the built-in Associative Retrieval Task generator.`,
 			outs.Protect(opt.Checkpoint, opt.Config, opt.Inputs, opt.Events, opt.Labels, opt.Design,
 				report.ConfigBeside(opt.Checkpoint))
 
-			opt.KeepSteps = traceOut != ""
+			opt.KeepSteps = traceOut != "" || plotOut != ""
 			opt.Outputs = logits != "" || valueOut != ""
 			var done func()
 			opt.Progress, done = progress(stderr, "sequences", 0)
@@ -95,6 +96,11 @@ by default, the built-in Associative Retrieval Task generator.`,
 					return err
 				}
 			}
+			if plotOut != "" {
+				if err := stageEnergyPlots(&outs, plotOut, e.Model.Name+" on design "+e.Design.Name, []*report.Energy{e}); err != nil {
+					return err
+				}
+			}
 			if err := outs.Commit(); err != nil {
 				return err
 			}
@@ -116,6 +122,7 @@ by default, the built-in Associative Retrieval Task generator.`,
 	fl.StringVar(&valueOut, "value-out", "", "write an agent's value estimate at every step as float64 .npy [N, T]")
 	fl.StringVar(&traceOut, "trace-out", "", "write one CSV row per network step: time, Δ, active inputs, joules by category, paper energy")
 	fl.StringVar(&format, "format", "table", "report format: table, json or csv")
+	fl.StringVar(&plotOut, "plot-out", "", "write figures (SVG and PNG) to this folder: joules by category, energy per step")
 	fl.IntVar(&opt.Workers, "workers", 0, "sequences evaluated in parallel (default: all CPUs; results do not depend on it)")
 	budget.register(fl)
 	return cmd
