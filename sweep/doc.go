@@ -43,10 +43,12 @@
 //
 // # Results folder, shards, merge
 //
-// Run writes plan.json (the rows and the content hash that names each
-// result) and one file per row, points/KEY.json, atomically, as soon as it
-// is priced: a run killed at any moment loses only the group in flight, and
-// a rerun skips finished rows. A shard i of n takes the groups g with
+// Run writes plan.json (the rows and the content hash that keys each
+// result) and, as soon as a group is priced, its rows' results in one file
+// points/HASH.json (HASH of their keys), atomically: a run killed at any
+// moment loses only the group in flight, and a rerun skips finished rows,
+// wherever they were computed (results are found by key, so a changed spec
+// reuses the rows it shares with an earlier one). A shard i of n takes the groups g with
 // g mod n = i. Merge builds the Table from the plan and the results alone,
 // so its CSV and JSON Lines are byte-identical whatever the sharding, the
 // number of workers or the interruptions.

@@ -29,8 +29,8 @@ type RunOptions struct {
 	// Version is neurosim's version, recorded in every result.
 	Version string
 	// Progress, when set, is told after each row of this shard how many
-	// are done (found finished, or computed) of how many.
-	Progress func(done, total int)
+	// are done of how many, and how many of those were found finished.
+	Progress func(done, found, total int)
 }
 
 // Stats say what a run did.
@@ -67,7 +67,7 @@ func (sw *Sweep) Groups() []Group {
 }
 
 // Run computes the rows of the chosen shard that dir does not hold yet and
-// writes each result there as soon as it is priced. It first writes
+// writes the results of each simulation there as soon as they are priced. It first writes
 // dir/plan.json (refusing a folder that holds another sweep's plan). Rows
 // that need the same simulation are priced from one run, evaluated with the
 // union of the counts their prices need (design.SimulationKey,
@@ -94,8 +94,12 @@ func (sw *Sweep) Run(ctx context.Context, dir string, opt RunOptions) (Stats, er
 	tick := func() {
 		done++
 		if opt.Progress != nil {
-			opt.Progress(done, st.Rows)
+			opt.Progress(done, st.Found, st.Rows)
 		}
+	}
+	index, err := loadResults(dir)
+	if err != nil {
+		return st, err
 	}
 	for g := range groups {
 		if g%opt.Shards != opt.Shard {
@@ -104,11 +108,7 @@ func (sw *Sweep) Run(ctx context.Context, dir string, opt RunOptions) (Stats, er
 		grp := &groups[g]
 		var pending []int
 		for _, i := range grp.Rows {
-			_, ok, err := readResult(dir, sw.Rows[i].Key)
-			if err != nil {
-				return st, err
-			}
-			if ok {
+			if _, ok := index[sw.Rows[i].Key]; ok {
 				st.Found++
 				tick()
 			} else {
@@ -126,14 +126,21 @@ func (sw *Sweep) Run(ctx context.Context, dir string, opt RunOptions) (Stats, er
 			return st, err
 		}
 		st.Simulations++
-		for _, i := range pending {
-			res, err := sw.price(e, &sw.Rows[i], opt.Version)
-			if err != nil {
+		totals := make([]energy.Counts, len(e.Runs))
+		for k := range e.Runs {
+			totals[k] = e.Runs[k].Result.TotalCounts()
+		}
+		results := make([]*Result, len(pending))
+		for k, i := range pending {
+			if results[k], err = sw.price(e, totals, &sw.Rows[i], opt.Version); err != nil {
 				return st, err
 			}
-			if err := writeResult(dir, res); err != nil {
-				return st, err
-			}
+		}
+		if err := writeResults(dir, results); err != nil {
+			return st, err
+		}
+		for _, r := range results {
+			index[r.Key] = r
 			st.Computed++
 			tick()
 		}
@@ -170,17 +177,21 @@ func (sw *Sweep) simulate(ctx context.Context, mi int, rows []int, workers int) 
 	return e, nil
 }
 
-// price turns the counts of e's runs into row r's result under its design.
-func (sw *Sweep) price(e *report.Energy, r *Row, version string) (*Result, error) {
-	bills, err := e.Reprice(r.Design)
-	if err != nil {
-		return nil, err
-	}
+// price turns the counts of e's runs (totals, one per run) into row r's
+// result under its design: what (*report.Energy).Reprice does, without its
+// checks, which the grouping guarantees (the row's design has e's
+// simulation key, and e counted what every row of the group needs).
+func (sw *Sweep) price(e *report.Energy, totals []energy.Counts, r *Row, version string) (*Result, error) {
 	var (
 		bd    energy.Breakdown
 		total energy.Joules
 	)
-	for k, b := range bills { // as report.Energy summarises its runs: hull over corners
+	arrays := e.Model.Net.Cell.Arrays()
+	for k := range e.Runs { // as report.Energy summarises its runs: hull over corners
+		b := circuit.Price(r.Design, &e.Runs[k].Setting, &totals[k])
+		if err := circuit.CheckBill(r.Design, arrays, b); err != nil {
+			return nil, fmt.Errorf("sweep %s: point %d, model %s: %w", sw.Spec.File, r.Point, sw.Models[r.Model].Name, err)
+		}
 		t := b.Total()
 		if k == 0 {
 			bd, total = t, t.Total()

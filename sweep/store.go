@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"strings"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,12 +17,16 @@ import (
 // The results folder (`--out DIR`):
 //
 //	DIR/plan.json            what the sweep is: axes, points, rows and their keys
-//	DIR/points/KEY.json      one result per row, KEY its content hash
+//	DIR/points/HASH.json     the rows one simulation priced, each with its
+//	                         content hash (key); HASH is the hash of those keys
 //	DIR/sweep.csv, .jsonl    the merged table
 //
 // Every file is written to a temporary name in its folder and renamed, so a
 // run killed at any moment leaves whole files only (and perhaps a
-// temporary ".*.tmp-*" file, which is ignored).
+// temporary ".*.tmp-*" file, which is ignored). The rows of one simulation
+// share a file because they are finished together, and because creating
+// a file costs far more than pricing a row (a cluster's shared file
+// system makes that worse): a thousand price-only rows are one file.
 const (
 	planFile  = "plan.json"
 	pointsDir = "points"
@@ -88,33 +93,66 @@ func writeAtomic(path string, data []byte) error {
 	return nil
 }
 
-func resultPath(dir, key string) string { return filepath.Join(dir, pointsDir, key+".json") }
-
-// readResult reads the result of key; ok is false when it is absent or is
-// not a whole result of this format for this key (it is then computed again).
-func readResult(dir, key string) (*Result, bool, error) {
-	data, err := os.ReadFile(resultPath(dir, key))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("sweep results %s: %w", dir, unwrapPath(err))
-	}
-	var r Result
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil || r.Format != rowFormat || r.Key != key {
-		return nil, false, nil
-	}
-	return &r, true, nil
+// resultFile is one file of points/: the rows one simulation priced.
+type resultFile struct {
+	Format string    `json:"format"`
+	Rows   []*Result `json:"rows"`
 }
 
-func writeResult(dir string, r *Result) error {
-	data, err := json.MarshalIndent(r, "", " ")
+// loadResults reads every result file of dir into an index by row key.
+// Files are read in name order and the first result of a key wins, so the
+// index does not depend on the order files were written in. A file that is
+// not a whole result file of this format is skipped (its rows are computed
+// again); temporary files (".*") are ignored.
+func loadResults(dir string) (map[string]*Result, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, pointsDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]*Result{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sweep results %s: %w", dir, unwrapPath(err))
+	}
+	index := map[string]*Result{}
+	for _, e := range entries { // ReadDir sorts by name
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".json") || !e.Type().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, pointsDir, name))
+		if err != nil {
+			return nil, fmt.Errorf("sweep results %s: %w", dir, unwrapPath(err))
+		}
+		var f resultFile
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil || f.Format != rowFormat {
+			continue
+		}
+		for _, r := range f.Rows {
+			if r == nil || r.Format != rowFormat || r.Key == "" {
+				continue
+			}
+			if _, dup := index[r.Key]; !dup {
+				index[r.Key] = r
+			}
+		}
+	}
+	return index, nil
+}
+
+// writeResults writes the rows one simulation priced as one file, named by
+// the hash of their keys, atomically.
+func writeResults(dir string, rows []*Result) error {
+	keys := make([][]byte, len(rows))
+	for i, r := range rows {
+		keys[i] = []byte(r.Key)
+	}
+	data, err := json.Marshal(resultFile{Format: rowFormat, Rows: rows})
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(resultPath(dir, r.Key), append(data, '\n')); err != nil {
+	path := filepath.Join(dir, pointsDir, hashBytes(keys...)+".json")
+	if err := writeAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("sweep results %s: %w", dir, unwrapPath(err))
 	}
 	return nil

@@ -193,7 +193,7 @@ func TestMergeIsTheSameWhateverHowRun(t *testing.T) {
 
 	cancelled := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := sw.Run(ctx, cancelled, sweep.RunOptions{Workers: 3, Version: "test", Progress: func(done, _ int) {
+	_, err := sw.Run(ctx, cancelled, sweep.RunOptions{Workers: 3, Version: "test", Progress: func(done, _, _ int) {
 		if done == 7 {
 			cancel()
 		}
@@ -208,8 +208,8 @@ func TestMergeIsTheSameWhateverHowRun(t *testing.T) {
 	killed := t.TempDir()
 	killChild(t, killed)
 	st = run(t, sw, killed, sweep.RunOptions{Workers: 2})
-	if st.Found != 5 {
-		t.Errorf("after the kill, %d rows were found, want the 5 written before it", st.Found)
+	if st.Found != 6 {
+		t.Errorf("after the kill, %d rows were found, want the 6 (3 groups) written before it", st.Found)
 	}
 	// A temporary file left by a kill during a write is ignored.
 	os.WriteFile(filepath.Join(killed, "points", ".abc.json.tmp-1"), []byte(`{"trunc`), 0o644)
@@ -225,9 +225,9 @@ func TestMergeIsTheSameWhateverHowRun(t *testing.T) {
 	}
 }
 
-// killChild runs the mixed sweep in a child process that stops after 5 rows
-// (inside the third group, whose second row is still to price) and kills it
-// with SIGKILL there.
+// killChild runs the mixed sweep in a child process that stops once 5 rows
+// are done (3 groups of 2 rows written) and kills it with SIGKILL there,
+// before the fourth group is written.
 func killChild(t *testing.T, dir string) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperKilledSweep$")
 	cmd.Env = append(os.Environ(), "SWEEP_HELPER_DIR="+dir)
@@ -260,8 +260,8 @@ func TestHelperKilledSweep(t *testing.T) {
 		t.Skip("helper process of TestMergeIsTheSameWhateverHowRun")
 	}
 	sw := prepare(t, mixedSpec)
-	sw.Run(context.Background(), dir, sweep.RunOptions{Version: "test", Progress: func(done, _ int) {
-		if done == 5 {
+	sw.Run(context.Background(), dir, sweep.RunOptions{Version: "test", Progress: func(done, _, _ int) {
+		if done >= 5 {
 			os.WriteFile(filepath.Join(dir, "stopped"), nil, 0o644)
 			time.Sleep(time.Hour) // killed here
 		}

@@ -53,13 +53,14 @@ func Merge(dir string) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	index, err := loadResults(dir)
+	if err != nil {
+		return nil, err
+	}
 	t := &Table{Plan: p}
 	missing := 0
 	for _, r := range p.Rows {
-		res, ok, err := readResult(dir, r.Key)
-		if err != nil {
-			return nil, err
-		}
+		res, ok := index[r.Key]
 		if !ok {
 			missing++
 			continue
