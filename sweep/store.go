@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"bytes"
-	"strings"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/neurosim/neurosim/energy"
 )
