@@ -11,7 +11,6 @@ import (
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/brewer"
 	"gonum.org/v1/plot/palette/moreland"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -109,7 +108,7 @@ func (h *Heatmap) Figure() (*Figure, error) {
 	bar.Y.Label.Text = h.ValueLabel
 	bar.Y.Min, bar.Y.Max = lo, hi
 	bar.Y.Tick.Marker = spanTicks{}
-	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	bar.Add(&colorBar{cm: cm})
 	bar.Title.Text = " "
 
 	w := vg.Length(math.Max(14, math.Min(36, 6+2.2*float64(len(h.X))))) * vg.Centimeter
@@ -187,6 +186,23 @@ func sequential() palette.ColorMap {
 type spanTicks struct{}
 
 func (spanTicks) Ticks(min, max float64) []gplot.Tick {
+	// gonum's round-number ticks when they tell their values apart.
+	def := gplot.DefaultTicks{}.Ticks(min, max)
+	seen, major := map[string]bool{}, 0
+	for _, t := range def {
+		if t.Label == "" {
+			continue
+		}
+		if seen[t.Label] {
+			major = 0
+			break
+		}
+		seen[t.Label] = true
+		major++
+	}
+	if major >= 2 {
+		return def
+	}
 	for digits := 2; ; digits++ {
 		var t []gplot.Tick
 		distinct := true
@@ -202,4 +218,28 @@ func (spanTicks) Ticks(min, max float64) []gplot.Tick {
 			return t
 		}
 	}
+}
+
+// colorBar draws the colour scale as stacked rectangles: vector shapes that
+// SVG viewers scale like the rest (an embedded 1-pixel-wide image, as
+// gonum's ColorBar draws, keeps its aspect ratio in browsers).
+type colorBar struct{ cm palette.ColorMap }
+
+func (b *colorBar) Plot(c draw.Canvas, p *gplot.Plot) {
+	tx, ty := p.Transforms(&c)
+	lo, hi := b.cm.Min(), b.cm.Max()
+	const n = 64
+	for i := range n {
+		y0, y1 := lo+(hi-lo)*float64(i)/n, lo+(hi-lo)*float64(i+1)/n
+		col, err := b.cm.At(math.Max(lo, math.Min(hi, (y0+y1)/2)))
+		if err != nil {
+			continue
+		}
+		y1 = math.Min(hi, y1+(hi-lo)/(4*n)) // overlap the next band: no seams where antialiasing meets
+		c.FillPolygon(col, []vg.Point{{X: tx(0), Y: ty(y0)}, {X: tx(1), Y: ty(y0)}, {X: tx(1), Y: ty(y1)}, {X: tx(0), Y: ty(y1)}})
+	}
+}
+
+func (b *colorBar) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return 0, 1, b.cm.Min(), b.cm.Max()
 }

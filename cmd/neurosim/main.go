@@ -82,7 +82,7 @@ voltage equal to its presynaptic activity, costing z²·|efficacy| per step.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newEnergy(stdout, stderr), newInspect(stdout), newCompare(stdout, stderr),
-		newDesigns(stdout), newBreakeven(stdout, stderr), newFeasibility(stdout, stderr), newSweep(stdout, stderr))
+		newDesigns(stdout), newBreakeven(stdout, stderr), newFeasibility(stdout, stderr), newSweep(stdout, stderr), newReport(stdout, stderr))
 	return root
 }
 

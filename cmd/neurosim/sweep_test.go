@@ -107,3 +107,23 @@ axes:
 		t.Errorf("--shard 3: exit %d, want 2", code)
 	}
 }
+
+func TestReportCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.html")
+	code, _, stderr := runCLI(t, "report", "--design", "paper", "-o", out)
+	if code != 0 {
+		t.Fatalf("%d %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<svg", "neurosim report --design paper --output", "ART_STPN_h11", "Energy and accuracy per model"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("report has no %q", want)
+		}
+	}
+	if code, _, _ := runCLI(t, "report"); code != 2 {
+		t.Errorf("no -o: exit %d, want 2", code)
+	}
+}
