@@ -30,11 +30,23 @@ import (
 const (
 	planFile  = "plan.json"
 	pointsDir = "points"
-	// rowFormat and planFormat name the layouts; a change that alters
-	// results changes rowFormat, so that old results are not reused.
-	rowFormat  = "neurosim-sweep-row/1"
+	// planFormat names the layout of plan.json.
 	planFormat = "neurosim-sweep-plan/1"
 )
+
+// rowFormat names the layout of a result and enters every row's key: a
+// change that alters results changes it, so that old results are not
+// reused. It lists the energy categories, so that a new category (a new
+// column) makes every row be computed again rather than read with a zero.
+var rowFormat = "neurosim-sweep-row/1 " + strings.Join(categoryNames(), ",")
+
+func categoryNames() []string {
+	var n []string
+	for _, c := range energy.Categories() {
+		n = append(n, c.String())
+	}
+	return n
+}
 
 // Result is the stored result of one row.
 type Result struct {
