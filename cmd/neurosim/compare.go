@@ -11,13 +11,15 @@ import (
 
 	"github.com/neurosim/neurosim"
 	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/figure"
+	"github.com/neurosim/neurosim/plot"
 	"github.com/neurosim/neurosim/report"
 )
 
 func (c *cli) newCompare() *cobra.Command {
 	var (
-		format, set, output string
-		opt                 report.CompareOptions
+		format, set, output, plotOut string
+		opt                          report.CompareOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [--set DIR]",
@@ -41,7 +43,8 @@ no accuracy; its models must share their observations: --models picks a group.
 		Example: `  neurosim compare
   neurosim compare --design rram-neurosim
   neurosim compare --set testdata/art --format csv -o compare.csv
-  neurosim compare --set testdata/rl --models 'PONG_*'`,
+  neurosim compare --set testdata/rl --models 'PONG_*'
+  neurosim compare --design rram-neurosim --plot-out figures/`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := parseFormat(format)
@@ -54,23 +57,19 @@ no accuracy; its models must share their observations: --models picks a group.
 			if err := checkDesign("--design", opt.Design); err != nil {
 				return err
 			}
-			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)))
+			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)), "plot-out")
 			defer j.abort()
 			if err != nil {
 				return err
 			}
-			fsys, name, note, err := fixtureSet(set)
+			opt.KeepSteps = plotOut != ""
+			cmp, note, err := c.compare(cmd, set, opt)
 			if err != nil {
 				return err
 			}
-			m := c.newMeter("sequences")
-			m.Tasks(countModels(fsys))
-			if m != nil {
-				opt.Progress = m.Update
-			}
-			cmp, err := report.Compare(cmd.Context(), fsys, name, opt)
-			m.Finish()
-			if err != nil {
+			if err := j.figures(cmd, "plot-out", func() ([]*plot.Figure, error) {
+				return figure.Energies("compare on design "+cmp.Design.Name, cmp.Energies())
+			}); err != nil {
 				return err
 			}
 			prov := c.provenance(note)
@@ -85,7 +84,26 @@ no accuracy; its models must share their observations: --models picks a group.
 	formatFlag(cmd, &format)
 	outputFlag(cmd, &output, "txt", "json", "csv")
 	workersFlag(cmd, &opt.Workers)
+	folderFlag(cmd, &plotOut, "plot-out", "write figures (SVG and PNG) to this folder: joules by category, energy per step, energy against accuracy")
 	return cmd
+}
+
+// compare runs every model of the set directory (or the embedded set, for
+// "") with a progress line, and returns the comparison and the words
+// outputs use for its inputs.
+func (c *cli) compare(cmd *cobra.Command, set string, opt report.CompareOptions) (*report.Comparison, string, error) {
+	fsys, name, note, err := fixtureSet(set)
+	if err != nil {
+		return nil, "", err
+	}
+	m := c.newMeter("sequences")
+	m.Tasks(countModels(fsys))
+	if m != nil {
+		opt.Progress = m.Update
+	}
+	cmp, err := report.Compare(cmd.Context(), fsys, name, opt)
+	m.Finish()
+	return cmp, note, err
 }
 
 // fixtureSet returns the set directory dir, or the embedded reference ART
