@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/neurosim/neurosim/internal/yamlnode"
 )
 
 // MaxFileSize bounds a design file; a real one is a few kilobytes.
@@ -219,7 +221,7 @@ func (p *parser) mapping(n *yaml.Node, path string, allowed []string, fn func(ke
 		if path != "" {
 			what = path
 		}
-		return p.errorf(n, path, "want a mapping of keys at %s, found %s", what, kindName(n))
+		return p.errorf(n, path, "want a mapping of keys at %s, found %s", what, yamlnode.Kind(n))
 	}
 	first := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -228,7 +230,7 @@ func (p *parser) mapping(n *yaml.Node, path string, allowed []string, fn func(ke
 			return err
 		}
 		if k.Kind != yaml.ScalarNode {
-			return p.errorf(k, path, "keys must be plain words, found %s", kindName(k))
+			return p.errorf(k, path, "keys must be plain words, found %s", yamlnode.Kind(k))
 		}
 		dotted := joinKey(path, k.Value)
 		if line, dup := first[k.Value]; dup {
@@ -274,27 +276,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "a document"
-}
-
 // scalar returns the text of a scalar node, refusing lists, mappings and nulls.
 func (p *parser) scalar(n *yaml.Node, key, want string) (string, error) {
 	if n.Kind != yaml.ScalarNode {
-		return "", p.errorf(n, key, "want %s, found %s", want, kindName(n))
+		return "", p.errorf(n, key, "want %s, found %s", want, yamlnode.Kind(n))
 	}
 	if n.Tag == "!!null" {
 		return "", p.errorf(n, key, "has no value; want %s", want)
@@ -501,7 +486,7 @@ func (p *parser) figure(l *leaf, v *yaml.Node) (Range, error) {
 		}
 		return Range{Lo: lo, Hi: hi}, nil
 	}
-	return Range{}, p.errorf(v, l.key, "want %s or a range [low, high], found %s", l.want(), kindName(v))
+	return Range{}, p.errorf(v, l.key, "want %s or a range [low, high], found %s", l.want(), yamlnode.Kind(v))
 }
 
 // value parses one written value of a figure and checks its dimension and sign.
@@ -551,7 +536,7 @@ func (p *parser) sources(n *yaml.Node) error {
 		return nil // "sources:" with nothing under it
 	}
 	if n.Kind != yaml.MappingNode {
-		return p.errorf(n, sourcesKey, "want a mapping of figure keys to their sources, found %s", kindName(n))
+		return p.errorf(n, sourcesKey, "want a mapping of figure keys to their sources, found %s", yamlnode.Kind(n))
 	}
 	src := map[string]string{}
 	first := map[string]int{}
@@ -561,7 +546,7 @@ func (p *parser) sources(n *yaml.Node) error {
 			return err
 		}
 		if k.Kind != yaml.ScalarNode {
-			return p.errorf(k, sourcesKey, "keys must be dotted figure keys, found %s", kindName(k))
+			return p.errorf(k, sourcesKey, "keys must be dotted figure keys, found %s", yamlnode.Kind(k))
 		}
 		key := sourcesKey + "." + k.Value
 		if line, dup := first[k.Value]; dup {

@@ -14,6 +14,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/neurosim/neurosim/design"
+	"github.com/neurosim/neurosim/internal/yamlnode"
 	"github.com/neurosim/neurosim/report"
 	"github.com/neurosim/neurosim/workload"
 )
@@ -228,7 +229,7 @@ func (p *specParser) mapping(n *yaml.Node, what string, allowed []string, fn fun
 		return err
 	}
 	if n.Kind != yaml.MappingNode {
-		return p.errorf(n, "%s: want a mapping, found %s", what, kindName(n))
+		return p.errorf(n, "%s: want a mapping, found %s", what, yamlnode.Kind(n))
 	}
 	first := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -240,7 +241,7 @@ func (p *specParser) mapping(n *yaml.Node, what string, allowed []string, fn fun
 			return err
 		}
 		if k.Kind != yaml.ScalarNode {
-			return p.errorf(k, "%s: keys must be plain words, found %s", what, kindName(k))
+			return p.errorf(k, "%s: keys must be plain words, found %s", what, yamlnode.Kind(k))
 		}
 		if l, dup := first[k.Value]; dup {
 			return p.errorf(k, "%s: duplicate key %q (first at line %d)", what, k.Value, l)
@@ -256,24 +257,9 @@ func (p *specParser) mapping(n *yaml.Node, what string, allowed []string, fn fun
 	return nil
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "a document"
-}
-
 func (p *specParser) text(n *yaml.Node, what string) (string, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return "", p.errorf(n, "%s: want a line of text, found %s", what, kindName(n))
+		return "", p.errorf(n, "%s: want a line of text, found %s", what, yamlnode.Kind(n))
 	}
 	if strings.ContainsAny(n.Value, "\n\r") || n.Value == "" {
 		return "", p.errorf(n, "%s: want one non-empty line of text", what)
@@ -283,7 +269,7 @@ func (p *specParser) text(n *yaml.Node, what string) (string, error) {
 
 func (p *specParser) whole(n *yaml.Node, what string, lo, hi int) (int, error) {
 	if n.Kind != yaml.ScalarNode {
-		return 0, p.errorf(n, "%s: want a whole number from %d to %d, found %s", what, lo, hi, kindName(n))
+		return 0, p.errorf(n, "%s: want a whole number from %d to %d, found %s", what, lo, hi, yamlnode.Kind(n))
 	}
 	v, err := strconv.ParseInt(strings.TrimSpace(n.Value), 10, 64)
 	if err != nil || v < int64(lo) || v > int64(hi) {
@@ -356,7 +342,7 @@ func (p *specParser) models(n *yaml.Node, s *Spec) error {
 		err := p.mapping(it, "models", []string{"set", "only", "checkpoint", "config", "name", "state_key"}, func(k, v *yaml.Node) error {
 			if k.Value == "only" {
 				if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
-					return p.errorf(v, "models: only: want a list of model names, found %s", kindName(v))
+					return p.errorf(v, "models: only: want a list of model names, found %s", yamlnode.Kind(v))
 				}
 				for _, e := range v.Content {
 					name, err := p.text(e, "models: only")
@@ -418,7 +404,7 @@ func (p *specParser) inputs(n *yaml.Node, s *Spec) error {
 				}
 				seed, err := strconv.ParseUint(strings.TrimSpace(v.Value), 10, 64)
 				if v.Kind != yaml.ScalarNode || err != nil {
-					return p.errorf(v, "inputs: art: seed: want a whole number from 0 to 2^64−1, found %s", kindName(v))
+					return p.errorf(v, "inputs: art: seed: want a whole number from 0 to 2^64−1, found %s", yamlnode.Kind(v))
 				}
 				c.Seed = seed
 				return nil
@@ -483,7 +469,7 @@ func (p *specParser) axes(n *yaml.Node, s *Spec) error {
 					return err
 				}
 				if e.Kind != yaml.ScalarNode || e.Tag == "!!null" {
-					return p.errorf(e, "%s: each value is one figure as a design file writes it (a range [low, high] is not an axis value), found %s", what, kindName(e))
+					return p.errorf(e, "%s: each value is one figure as a design file writes it (a range [low, high] is not an axis value), found %s", what, yamlnode.Kind(e))
 				}
 			}
 			a.List = v.Content
@@ -492,7 +478,7 @@ func (p *specParser) axes(n *yaml.Node, s *Spec) error {
 				switch k.Value {
 				case "from", "to":
 					if w.Kind != yaml.ScalarNode || w.Tag == "!!null" {
-						return p.errorf(w, "%s: %s: want one value, found %s", what, k.Value, kindName(w))
+						return p.errorf(w, "%s: %s: want one value, found %s", what, k.Value, yamlnode.Kind(w))
 					}
 					if k.Value == "from" {
 						a.From = w
@@ -508,7 +494,7 @@ func (p *specParser) axes(n *yaml.Node, s *Spec) error {
 				case "log":
 					b, err := strconv.ParseBool(w.Value)
 					if w.Kind != yaml.ScalarNode || err != nil {
-						return p.errorf(w, "%s: log: want true or false, found %s", what, kindName(w))
+						return p.errorf(w, "%s: log: want true or false, found %s", what, yamlnode.Kind(w))
 					}
 					a.Log = b
 				}
@@ -521,7 +507,7 @@ func (p *specParser) axes(n *yaml.Node, s *Spec) error {
 				return p.errorf(v, "%s: want from and to (and steps, and log: true for geometric spacing)", what)
 			}
 		default:
-			return p.errorf(v, "%s: want a list of values or {from, to, steps, log}, found %s", what, kindName(v))
+			return p.errorf(v, "%s: want a list of values or {from, to, steps, log}, found %s", what, yamlnode.Kind(v))
 		}
 		s.Axes = append(s.Axes, a)
 		return nil
@@ -542,7 +528,7 @@ func (p *specParser) mode(n *yaml.Node, s *Spec) error {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		return p.errorf(n, "mode: want grid or {random: K, seed: S}, found %s", kindName(n))
+		return p.errorf(n, "mode: want grid or {random: K, seed: S}, found %s", yamlnode.Kind(n))
 	}
 	got := false
 	err := p.mapping(n, "mode", []string{"random", "seed"}, func(k, v *yaml.Node) error {
@@ -554,7 +540,7 @@ func (p *specParser) mode(n *yaml.Node, s *Spec) error {
 		}
 		seed, err := strconv.ParseUint(strings.TrimSpace(v.Value), 10, 64)
 		if v.Kind != yaml.ScalarNode || err != nil {
-			return p.errorf(v, "mode: seed: want a whole number from 0 to 2^64−1, found %s", kindName(v))
+			return p.errorf(v, "mode: seed: want a whole number from 0 to 2^64−1, found %s", yamlnode.Kind(v))
 		}
 		s.RandomSeed = seed
 		return nil
