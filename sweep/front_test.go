@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -28,21 +29,9 @@ func TestFront(t *testing.T) {
 	}
 	// Without labels only energy counts: the cheapest are the front.
 	got = Front([]Candidate{{2, nan}, {1, nan}, {1, nan}, {3, nan}})
-	if want := []bool{false, true, true, false}; !equal(got, want) {
+	if want := []bool{false, true, true, false}; !slices.Equal(got, want) {
 		t.Errorf("unlabelled: %v, want %v", got, want)
 	}
-}
-
-func equal(a, b []bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // A point is judged by its worst seed: high energy end, low accuracy end;

@@ -353,23 +353,11 @@ func (p *specParser) models(n *yaml.Node, s *Spec) error {
 				}
 				return nil
 			}
-			t, err := p.text(v, "models: "+k.Value)
-			if err != nil {
-				return err
-			}
-			switch k.Value {
-			case "set":
-				m.Set = t
-			case "checkpoint":
-				m.Checkpoint = t
-			case "config":
-				m.Config = t
-			case "name":
-				m.Name = t
-			case "state_key":
-				m.StateKey = t
-			}
-			return nil
+			field := map[string]*string{"set": &m.Set, "checkpoint": &m.Checkpoint, "config": &m.Config,
+				"name": &m.Name, "state_key": &m.StateKey}[k.Value]
+			var err error
+			*field, err = p.text(v, "models: "+k.Value)
+			return err
 		})
 		if err != nil {
 			return err
@@ -412,21 +400,10 @@ func (p *specParser) inputs(n *yaml.Node, s *Spec) error {
 			in.ART = &c
 			return err
 		}
-		t, err := p.text(v, "inputs: "+k.Value)
-		if err != nil {
-			return err
-		}
-		switch k.Value {
-		case "set":
-			in.Set = t
-		case "inputs":
-			in.Inputs = t
-		case "labels":
-			in.Labels = t
-		case "events":
-			in.Events = t
-		}
-		return nil
+		field := map[string]*string{"set": &in.Set, "inputs": &in.Inputs, "labels": &in.Labels, "events": &in.Events}[k.Value]
+		var err error
+		*field, err = p.text(v, "inputs: "+k.Value)
+		return err
 	})
 	if err != nil {
 		return err
