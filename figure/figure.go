@@ -27,14 +27,6 @@ import (
 // models' fronts, cheapest first per model.
 const MaxBars = 24
 
-func categories() []string {
-	var c []string
-	for _, k := range energy.Categories() {
-		c = append(c, k.String())
-	}
-	return c
-}
-
 // worst is one (point, model) of a sweep, its worst case over seeds.
 type worst struct {
 	point, model      int
@@ -134,7 +126,7 @@ func Sweep(t *sweep.Table) ([]*plot.Figure, error) {
 		what = fmt.Sprintf("the %d points of the models' Pareto fronts", len(chosen))
 	}
 	f, err := plot.StackedBars("joules", fmt.Sprintf("sweep %s: joules per inference by category, %s", p.Name, what),
-		"energy per inference, high end", "J", categories(), bars)
+		"energy per inference, high end", "J", energy.CategoryNames(), bars)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +266,7 @@ func Energies(title string, es []*report.Energy) ([]*plot.Figure, error) {
 		}
 		bars = append(bars, plot.Bar{Label: e.Model.Name, Color: colors[e.Model.Name], Segments: seg})
 	}
-	f, err := plot.StackedBars("joules", title+": joules per inference by category", "energy per inference, high end", "J", categories(), bars)
+	f, err := plot.StackedBars("joules", title+": joules per inference by category", "energy per inference, high end", "J", energy.CategoryNames(), bars)
 	if err != nil {
 		return nil, err
 	}

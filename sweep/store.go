@@ -38,15 +38,7 @@ const (
 // change that alters results changes it, so that old results are not
 // reused. It lists the energy categories, so that a new category (a new
 // column) makes every row be computed again rather than read with a zero.
-var rowFormat = "neurosim-sweep-row/1 " + strings.Join(categoryNames(), ",")
-
-func categoryNames() []string {
-	var n []string
-	for _, c := range energy.Categories() {
-		n = append(n, c.String())
-	}
-	return n
-}
+var rowFormat = "neurosim-sweep-row/1 " + strings.Join(energy.CategoryNames(), ",")
 
 // Result is the stored result of one row.
 type Result struct {
