@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"strings"
 )
 
@@ -203,11 +202,12 @@ func (n Naming) String() string {
 // absurd allocations before shapes are checked against the checkpoint.
 const MaxHidden = 1 << 16
 
-// Load reads and parses the config file at path.
+// Load reads and parses the config file at path (a regular file, a pipe
+// or a device), refusing more than MaxFileBytes.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "open "+path+": ")}
+		return nil, err
 	}
 	return Parse(path, data)
 }

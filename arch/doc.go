@@ -47,4 +47,8 @@
 // worked out when the network is built from its checkpoint (synapse.Build),
 // which then checks every tensor against the shape the description
 // implies.
+//
+// Load and LoadNetwork read a file, pipe or device through MaxFileBytes
+// (1 MiB by default; the neurosim flag --max-config-bytes), so that
+// --config /dev/zero is refused at once.
 package arch

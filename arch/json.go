@@ -4,11 +4,41 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/neurosim/neurosim/internal/input"
 )
+
+// DefaultMaxFileBytes is the default of MaxFileBytes: a config JSON of the
+// reference code is about 2 KB.
+const DefaultMaxFileBytes int64 = 1 << 20
+
+// MaxFileBytes bounds the size of a config file: a regular file larger than
+// this is refused before it is read, a stream (--config /dev/stdin) once it
+// has sent this many bytes, so --config /dev/zero fails at once. A program
+// may change it at start-up, before any config is read (the neurosim command
+// does, from --max-config-bytes).
+var MaxFileBytes = DefaultMaxFileBytes
+
+// readFile reads a config file through MaxFileBytes.
+func readFile(path string) ([]byte, error) {
+	data, err := input.ReadFile(path, MaxFileBytes)
+	if err != nil {
+		if pe, ok := err.(*fs.PathError); ok {
+			err = pe.Err
+		}
+		msg := err.Error()
+		if _, ok := err.(*input.SizeError); ok {
+			msg += " (--max-config-bytes)"
+		}
+		return nil, &Error{File: path, Msg: msg}
+	}
+	return data, nil
+}
 
 // Error reports a problem with one key of a config file.
 type Error struct {

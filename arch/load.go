@@ -2,7 +2,6 @@ package arch
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,9 +11,9 @@ import (
 // LoadNetwork reads the network description at path, whatever form it has
 // (see ParseNetwork).
 func LoadNetwork(path string) (*Network, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "open "+path+": ")}
+		return nil, err
 	}
 	return ParseNetwork(path, data)
 }

@@ -4,39 +4,51 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/nlpodyssey/gopickle/types"
+
+	"github.com/neurosim/neurosim/internal/input"
+	"github.com/neurosim/neurosim/internal/npyfile"
+	"github.com/neurosim/neurosim/internal/zipread"
 )
 
-// Defaults for the zero Options.
+// Default limits (see the package documentation, "Bounds").
 const (
 	DefaultMaxBytes    = 2 << 30 // 2 GiB
 	DefaultMaxElements = 1 << 28 // 2 GiB of float64
 )
 
+// MaxBytes and MaxElements are the limits used for zero Options fields. A
+// program may change them once at start-up, before any checkpoint is read
+// (the neurosim command sets them from --max-checkpoint-bytes and
+// --max-checkpoint-elements).
+var (
+	MaxBytes    int64 = DefaultMaxBytes
+	MaxElements int64 = DefaultMaxElements
+)
+
 // Options control how a checkpoint is read. The zero value reads any
-// supported file with the default limits.
+// supported file with the package's limits.
 type Options struct {
 	// StateKey names the entry of a wrapper dict that holds the state_dict
 	// (e.g. "model_state_dict"). Empty means: a bare state_dict, or the only
 	// wrapper entry that holds tensors.
 	StateKey string
 
-	// MaxBytes refuses larger files before they are read; 0 means
-	// DefaultMaxBytes.
+	// MaxBytes refuses larger files before they are read, and bounds the
+	// bytes that the zip members read from one archive may declare
+	// together; 0 means the package's MaxBytes.
 	MaxBytes int64
 
-	// MaxElements bounds the total number of elements decoded over all
-	// tensors (each becomes a float64); 0 means DefaultMaxElements. Views
-	// may repeat storage elements (a stride of 0 does), so the bound cannot
-	// be derived from the file size.
+	// MaxElements bounds the total number of elements over all tensors: what
+	// a caller widening every tensor to float64 would hold. 0 means the
+	// package's MaxElements. Views may repeat storage elements (a stride of
+	// 0 does), so the bound cannot be derived from the file size.
 	MaxElements int64
 }
 
@@ -44,75 +56,131 @@ func (o Options) maxBytes() int64 {
 	if o.MaxBytes > 0 {
 		return o.MaxBytes
 	}
-	return DefaultMaxBytes
+	return max(MaxBytes, 1)
 }
 
 func (o Options) maxElements() int64 {
 	if o.MaxElements > 0 {
 		return o.MaxElements
 	}
-	return DefaultMaxElements
+	return max(MaxElements, 1)
 }
 
-// Load reads the checkpoint at path. The format is detected from the content.
-func Load(path string, opt Options) (*StateDict, error) {
-	f, err := os.Open(path)
+// sniffLen is how much of a stream is looked at before it is read whole:
+// enough to recognise every format (the tar magic is at byte 257).
+const sniffLen = 512
+
+// read reads the checkpoint at path through the size limit. A stream (pipe,
+// device) is first recognised by its leading bytes, so that /dev/zero or a
+// stray file fails at once rather than after the limit.
+func read(path string, opt Options) ([]byte, error) {
+	f, err := input.Open(path, opt.maxBytes())
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return nil, fileError(path, err)
 	}
 	defer f.Close()
-	info, err := f.Stat()
+	if !f.Regular() {
+		head, err := f.Peek(sniffLen)
+		if err != nil && err != io.EOF {
+			return nil, fileError(path, err)
+		}
+		if _, err := detect(head, len(head) < sniffLen); err != nil {
+			return nil, withFile(err, path)
+		}
+	}
+	data, err := f.ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return nil, fileError(path, err)
 	}
-	max := opt.maxBytes()
-	if info.Mode().IsRegular() && info.Size() > max {
-		return nil, &FormatError{File: path, Msg: sizeMsg(info.Size(), max)}
+	return data, nil
+}
+
+// fileError reports a failure to open or read path.
+func fileError(path string, err error) error {
+	if se, ok := err.(*input.SizeError); ok {
+		return &FormatError{File: path, Msg: se.Error() + " (--max-checkpoint-bytes)", Err: err}
 	}
-	var data []byte
-	if info.Mode().IsRegular() {
-		data = make([]byte, info.Size())
-		_, err = io.ReadFull(f, data)
-	} else { // a pipe or device: no size to check first
-		data, err = io.ReadAll(io.LimitReader(f, max+1))
+	if pe, ok := err.(*fs.PathError); ok {
+		err = pe.Err
 	}
+	return &FormatError{File: path, Msg: "read: " + oneLine(err.Error()), Err: err}
+}
+
+// Load reads the checkpoint at path (a regular file, a pipe or a device).
+// The format is detected from the content. The tensors view the bytes of
+// the file, which the StateDict keeps: memory is the file's size plus a few
+// hundred bytes per tensor.
+func Load(path string, opt Options) (*StateDict, error) {
+	data, err := read(path, opt)
 	if err != nil {
-		return nil, &FormatError{File: path, Msg: "read: " + oneLine(err.Error()), Err: err}
+		return nil, err
 	}
 	return Decode(path, data, opt)
 }
 
-func sizeMsg(size, max int64) string {
-	return "file is " + itoa(size) + " bytes, more than the " + itoa(max) + " allowed (Options.MaxBytes)"
-}
-
 // Decode reads a checkpoint held in memory; name is used in messages and
-// recorded in StateDict.File.
+// recorded in StateDict.File. The tensors view data, which must not change
+// afterwards.
 func Decode(name string, data []byte, opt Options) (*StateDict, error) {
 	if max := opt.maxBytes(); int64(len(data)) > max {
 		return nil, &FormatError{File: name, Msg: sizeMsg(int64(len(data)), max)}
 	}
-	d := &decoder{opt: opt, order: binary.LittleEndian, storages: make(map[string]*storage)}
-	sd, err := d.decode(data)
-	if err != nil {
+	d := newDecoder(opt, false)
+	if err := d.decode(data); err != nil {
 		return nil, withFile(err, name)
 	}
-	sd.File = name
-	return sd, nil
+	return &StateDict{File: name, Format: d.format, Key: d.key, Tensors: d.tensors}, nil
 }
 
-// decoder holds the state of one Decode.
+// Inspect reads the checkpoint at path as Load does and summarises its
+// tensors (Stats) without holding or widening their elements: a compressed
+// npz member (or torch storage viewed contiguously) is streamed, a broadcast
+// view is counted rather than walked. Memory is the file's size plus
+// O(1) per tensor, whatever the tensors' shapes claim.
+func Inspect(path string, opt Options) (*Inventory, error) {
+	data, err := read(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	return InspectBytes(path, data, opt)
+}
+
+// InspectBytes is Inspect for a checkpoint held in memory.
+func InspectBytes(name string, data []byte, opt Options) (*Inventory, error) {
+	if max := opt.maxBytes(); int64(len(data)) > max {
+		return nil, &FormatError{File: name, Msg: sizeMsg(int64(len(data)), max)}
+	}
+	d := newDecoder(opt, true)
+	if err := d.decode(data); err != nil {
+		return nil, withFile(err, name)
+	}
+	return &Inventory{File: name, Format: d.format, Key: d.key, Tensors: d.summaries}, nil
+}
+
+func sizeMsg(size, max int64) string {
+	return "file is " + itoa(size) + " bytes, more than the " + itoa(max) + " allowed (--max-checkpoint-bytes)"
+}
+
+// decoder holds the state of one Decode or Inspect.
 type decoder struct {
 	opt      Options
+	inspect  bool // summarise tensors instead of keeping them
 	format   Format
+	key      string              // wrapper key of the state_dict
 	order    binary.ByteOrder    // of storage bytes (torch zip files may say "big")
 	storages map[string]*storage // by key, torch formats
 	views    map[string]*storageView
 	load     func(*storage) error // reads a storage's bytes (torch formats)
-	zipFiles map[string]*zip.File // torch zip: members by name
+	zip      *zipread.Archive     // torch zip and npz
 	prefix   string               // torch zip: the archive's top directory
-	elems    int64                // elements decoded so far
-	inflated uint64               // zip member bytes read so far
+	elems    int64                // elements of the tensors so far
+
+	tensors   []*Tensor // Decode's result
+	summaries []Summary // Inspect's result
+}
+
+func newDecoder(opt Options, inspect bool) *decoder {
+	return &decoder{opt: opt, inspect: inspect, order: binary.LittleEndian, storages: make(map[string]*storage)}
 }
 
 // zipMagic starts every zip archive with at least one member; an empty
@@ -125,49 +193,67 @@ var (
 	legacyMagic = []byte("\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19")
 )
 
-func (d *decoder) decode(data []byte) (*StateDict, error) {
+// kind is a container detected from a file's first bytes.
+type kind uint8
+
+const (
+	kindZip kind = iota + 1
+	kindLegacy
+	kindSafetensors
+)
+
+// detect recognises the container from the start of a file; complete says
+// head is the whole file (not a prefix of a longer stream).
+func detect(head []byte, complete bool) (kind, error) {
 	switch {
-	case len(data) == 0:
-		return nil, errorf("empty file")
-	case bytes.HasPrefix(data, zipMagic) || bytes.HasPrefix(data, zipEmptyMagic):
-		return d.decodeZip(data)
-	case len(data) >= 2+len(legacyMagic) && data[0] == 0x80 && bytes.Equal(data[2:2+len(legacyMagic)], legacyMagic):
-		return d.decodeLegacy(data)
-	case bytes.HasPrefix(data, []byte("\x93NUMPY")): // before safetensors: byte 8 may be '{'
-		return nil, unsupportedf("a single .npy array, not a checkpoint (use an .npz archive)")
-	case len(data) >= 9 && data[8] == '{':
-		return d.decodeSafetensors(data)
-	case len(data) >= 262 && string(data[257:262]) == "ustar":
-		return nil, unsupportedf("tar archive: the torch < 0.4 tar format is not supported; re-save with a current torch.save")
-	case data[0] == 0x80:
-		return nil, errorf("a pickle without torch's magic number: not a torch.save file")
-	case len(data) < 9:
-		return nil, errorf("truncated file (%d bytes, not a known checkpoint format)", len(data))
+	case len(head) == 0:
+		return 0, errorf("empty file")
+	case bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, zipEmptyMagic):
+		return kindZip, nil
+	case len(head) >= 2+len(legacyMagic) && head[0] == 0x80 && bytes.Equal(head[2:2+len(legacyMagic)], legacyMagic):
+		return kindLegacy, nil
+	case bytes.HasPrefix(head, []byte(npyfile.Magic)): // before safetensors: byte 8 may be '{'
+		return 0, unsupportedf("a single .npy array, not a checkpoint (use an .npz archive)")
+	case len(head) >= 9 && head[8] == '{':
+		return kindSafetensors, nil
+	case len(head) >= 262 && string(head[257:262]) == "ustar":
+		return 0, unsupportedf("tar archive: the torch < 0.4 tar format is not supported; re-save with a current torch.save")
+	case head[0] == 0x80:
+		return 0, errorf("a pickle without torch's magic number: not a torch.save file")
+	case len(head) < 9 && complete:
+		return 0, errorf("truncated file (%d bytes, not a known checkpoint format)", len(head))
 	}
-	return nil, errorf("unknown format (not a torch zip or legacy checkpoint, safetensors or npz)")
+	return 0, errorf("unknown format (not a torch zip or legacy checkpoint, safetensors or npz)")
+}
+
+func (d *decoder) decode(data []byte) error {
+	k, err := detect(data, true)
+	if err != nil {
+		return err
+	}
+	switch k {
+	case kindZip:
+		return d.decodeZip(data)
+	case kindLegacy:
+		return d.decodeLegacy(data)
+	}
+	return d.decodeSafetensors(data)
 }
 
 // decodeZip tells a torch archive from an .npz by its members.
-func (d *decoder) decodeZip(data []byte) (*StateDict, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are only matched, never used as paths
-		return nil, wrapf(err, "truncated or corrupt zip archive (%s)", oneLine(err.Error()))
+func (d *decoder) decodeZip(data []byte) error {
+	a, err := zipread.New(data, d.opt.maxBytes())
+	if err != nil {
+		return zipError(err)
 	}
-	files := make(map[string]*zip.File, len(zr.File))
+	d.zip = a
 	var pkls []string
 	npy := 0
-	for _, f := range zr.File {
-		if _, dup := files[f.Name]; dup {
-			return nil, errorf("zip archive holds member %s twice", quote(f.Name))
-		}
-		if f.CompressedSize64 > uint64(len(data)) {
-			return nil, errorf("zip member %s claims %d compressed bytes, the file has %d", quote(f.Name), f.CompressedSize64, len(data))
-		}
-		files[f.Name] = f
+	for _, f := range a.Files {
 		_, base, nested := strings.Cut(f.Name, "/")
 		switch {
 		case nested && (base == "constants.pkl" || strings.HasPrefix(base, "code/")):
-			return nil, unsupportedf("TorchScript archive (torch.jit.save), not a state_dict: load it in Python and torch.save(model.state_dict())")
+			return unsupportedf("TorchScript archive (torch.jit.save), not a state_dict: load it in Python and torch.save(model.state_dict())")
 		case nested && base == "data.pkl":
 			pkls = append(pkls, f.Name)
 		case strings.HasSuffix(f.Name, ".npy"):
@@ -177,19 +263,18 @@ func (d *decoder) decodeZip(data []byte) (*StateDict, error) {
 	switch {
 	case len(pkls) == 1:
 		d.format = TorchZip
-		d.zipFiles = files
 		d.prefix = strings.TrimSuffix(pkls[0], "data.pkl")
 		return d.decodeTorchZip(pkls[0])
 	case len(pkls) > 1:
 		slices.Sort(pkls)
-		return nil, errorf("zip archive holds %d data.pkl records (%s), a torch archive has one", len(pkls), quote(strings.Join(pkls, ", ")))
-	case npy > 0 && npy == len(zr.File):
+		return errorf("zip archive holds %d data.pkl records (%s), a torch archive has one", len(pkls), quote(strings.Join(pkls, ", ")))
+	case npy > 0 && npy == len(a.Files):
 		d.format = NPZ
-		return d.decodeNPZ(zr.File)
-	case len(zr.File) == 0:
-		return nil, errorf("empty zip archive")
+		return d.decodeNPZ()
+	case len(a.Files) == 0:
+		return errorf("empty zip archive")
 	}
-	return nil, errorf("zip archive holds neither <dir>/data.pkl (torch) nor only .npy members (npz)")
+	return errorf("zip archive holds neither <dir>/data.pkl (torch) nor only .npy members (npz)")
 }
 
 // noStateKey refuses Options.StateKey for formats without wrappers.
@@ -348,45 +433,54 @@ func (d *decoder) chooseStateDict(top any) (string, []entry, error) {
 	return "", nil, errorf("several entries hold tensors (%s); choose one with --state-key", keyNames(cands))
 }
 
-// tensors materialises the chosen state_dict: every key a str, every value a
-// tensor.
-func (d *decoder) tensors(es []entry) ([]*Tensor, error) {
-	out := make([]*Tensor, 0, len(es))
+// tensors keeps (Decode) or summarises (Inspect) the chosen state_dict:
+// every key a str, every value a tensor.
+func (d *decoder) addTensors(es []entry) error {
 	for _, e := range es {
 		name, ok := e.key.(string)
 		if !ok {
-			return nil, errorf("the state_dict has a key that is %s, not a str", describe(e.key))
+			return errorf("the state_dict has a key that is %s, not a str", describe(e.key))
 		}
 		ref, ok := e.val.(*tensorRef)
 		if !ok {
-			return nil, errorf("state_dict entry %s is %s, not a tensor", quote(name), describe(e.val))
+			return errorf("state_dict entry %s is %s, not a tensor", quote(name), describe(e.val))
 		}
-		t, err := d.materialize(name, ref)
+		if err := d.reserve(name, ref.numel); err != nil {
+			return err
+		}
+		if d.inspect {
+			s, err := d.summarize(name, ref)
+			if err != nil {
+				return err
+			}
+			d.summaries = append(d.summaries, s)
+			continue
+		}
+		t, err := d.view(name, ref)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, t)
+		d.tensors = append(d.tensors, t)
 	}
-	return out, nil
+	return nil
 }
 
-// reserve counts n more decoded elements against Options.MaxElements.
+// reserve counts n more elements against Options.MaxElements.
 func (d *decoder) reserve(name string, n int64) error {
 	if max := d.opt.maxElements(); n > max-d.elems {
-		return errorf("tensor %s would bring the decoded elements to more than %d (Options.MaxElements)", quote(name), max)
+		return errorf("tensor %s would bring the elements of the tensors to more than %d (--max-checkpoint-elements)", quote(name), max)
 	}
 	d.elems += n
 	return nil
 }
 
-// materialize reads a tensor's storage and gathers its elements in C order.
-func (d *decoder) materialize(name string, ref *tensorRef) (*Tensor, error) {
+// view reads a tensor's storage (once per storage) and returns the tensor
+// as a view of it. Shape and strides are copied: the pickle may list one
+// tensor under two names.
+func (d *decoder) view(name string, ref *tensorRef) (*Tensor, error) {
 	st := ref.view.s
-	if err := d.reserve(name, ref.numel); err != nil {
-		return nil, err
-	}
-	// Shape is copied: the pickle may list one tensor under two names.
-	t := &Tensor{Name: name, DType: st.dtype, Shape: slices.Clone(ref.shape), Data: []float64{}}
+	t := &Tensor{Name: name, DType: st.dtype, Shape: slices.Clone(ref.shape), order: d.order,
+		offset: ref.view.off + ref.offset, stride: slices.Clone(ref.stride)}
 	if ref.numel == 0 {
 		return t, nil
 	}
@@ -396,43 +490,42 @@ func (d *decoder) materialize(name string, ref *tensorRef) (*Tensor, error) {
 		}
 		st.loaded = true
 	}
-	t.Data = make([]float64, ref.numel)
-	size := int64(st.dtype.Size())
-	conv := converter(st.dtype, d.order)
-	base := ref.view.off + ref.offset // storage element of index (0, …, 0)
-	if contiguous(ref.shape, ref.stride) {
-		decodeRange(t.Data, st.raw[base*size:], st.dtype, d.order)
-		return t, nil
-	}
-	// An odometer over the C-order index; off tracks its storage element.
-	idx := make([]int, len(ref.shape))
-	off := base
-	for i := range t.Data {
-		t.Data[i] = conv(st.raw[off*size:])
-		for dim := len(idx) - 1; dim >= 0; dim-- {
-			idx[dim]++
-			off += ref.stride[dim]
-			if idx[dim] < ref.shape[dim] {
-				break
-			}
-			off -= int64(idx[dim]) * ref.stride[dim]
-			idx[dim] = 0
-		}
-	}
+	t.raw = st.raw
 	return t, nil
 }
 
-// contiguous reports whether strides are the C-order strides of shape
-// (ignoring dimensions of size 1, whose stride is never used).
-func contiguous(shape []int, stride []int64) bool {
-	want := int64(1)
-	for i := len(shape) - 1; i >= 0; i-- {
-		if shape[i] != 1 && stride[i] != want {
-			return false
-		}
-		want *= int64(shape[i])
+// summarize computes a tensor's statistics. A storage that is not yet in
+// memory and is compressed is streamed when the view (without its broadcast
+// dimensions) is a contiguous run of it; otherwise it is read once, as for
+// Decode.
+func (d *decoder) summarize(name string, ref *tensorRef) (Summary, error) {
+	st := ref.view.s
+	s := Summary{Name: name, DType: st.dtype, Shape: slices.Clone(ref.shape)}
+	shape, stride, rep := reduce(ref.shape, ref.stride)
+	if rep == 0 {
+		s.Stats = acc{}.stats(0)
+		return s, nil
 	}
-	return true
+	if !st.loaded && d.format == TorchZip && contiguous(shape, stride) {
+		if f := d.zip.Lookup(d.storageMember(st)); f != nil && f.Method != zip.Store {
+			n := int64(1)
+			for _, x := range shape {
+				n *= int64(x)
+			}
+			a, err := d.streamStorage(st, ref.view.off+ref.offset, n)
+			if err != nil {
+				return s, err
+			}
+			s.Stats = a.stats(rep)
+			return s, nil
+		}
+	}
+	t, err := d.view(name, ref)
+	if err != nil {
+		return s, err
+	}
+	s.Stats = t.Stats()
+	return s, nil
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -81,9 +81,9 @@ func TestReference(t *testing.T) {
 			}
 			for i, w := range want {
 				got := sd.Tensors[i]
-				if got.Name != w.Name || got.DType.String() != w.DType || !slices.Equal(got.Shape, w.Shape) || len(got.Data) != got.Len() {
+				if got.Name != w.Name || got.DType.String() != w.DType || !slices.Equal(got.Shape, w.Shape) || len(got.Float64s()) != got.Len() {
 					t.Errorf("tensor %d: %s %v %v (%d values), want %s %v %v",
-						i, got.Name, got.DType, got.Shape, len(got.Data), w.Name, w.DType, w.Shape)
+						i, got.Name, got.DType, got.Shape, len(got.Float64s()), w.Name, w.DType, w.Shape)
 				}
 			}
 		})
@@ -126,7 +126,7 @@ func TestReferenceValues(t *testing.T) {
 	for _, tt := range tests {
 		sd := load(t, tt.file, checkpoint.Options{})
 		x := tensor(t, sd, tt.tensor)
-		sameFloats(t, tt.file+" "+tt.tensor, x.Data[tt.index:tt.index+1], []float64{tt.want})
+		sameFloats(t, tt.file+" "+tt.tensor, x.Float64s()[tt.index:tt.index+1], []float64{tt.want})
 	}
 }
 
@@ -149,7 +149,7 @@ func checkTensors(t *testing.T, sd *checkpoint.StateDict, wants []want) {
 			t.Errorf("%s tensor %d: %s %v %v, want %s %v %v", filepath.Base(sd.File), i, got.Name, got.DType, got.Shape, w.name, w.dtype, w.shape)
 			continue
 		}
-		sameFloats(t, filepath.Base(sd.File)+" "+w.name, got.Data, w.data)
+		sameFloats(t, filepath.Base(sd.File)+" "+w.name, got.Float64s(), w.data)
 	}
 }
 
@@ -301,7 +301,7 @@ func TestErrors(t *testing.T) {
 		{"ambiguous.pth", checkpoint.Options{StateKey: "nope"}, &formatErr, `no entry "nope" (the file has: "model", "ema", "epoch")`},
 		{"wrapped.pth", checkpoint.Options{StateKey: "epoch"}, &formatErr, `entry "epoch" is an int, not a state_dict`},
 		{"common.safetensors", checkpoint.Options{StateKey: "model"}, &formatErr, "a safetensors file has no wrapper entries"},
-		{"views.pth", checkpoint.Options{MaxElements: 22}, &formatErr, `tensor "bcast" would bring the decoded elements to more than 22`}, // 21 before it
+		{"views.pth", checkpoint.Options{MaxElements: 22}, &formatErr, `tensor "bcast" would bring the elements of the tensors to more than 22`}, // 21 before it
 		{"common.pth", checkpoint.Options{MaxBytes: 1000}, &formatErr, "file is 1716 bytes, more than the 1000 allowed"},
 		{"gen.py", checkpoint.Options{}, &formatErr, "unknown format"},
 	}
@@ -351,12 +351,13 @@ func TestLoadMaxBytes(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
-	x := &checkpoint.Tensor{Data: []float64{3, -1, math.NaN(), 4, math.Inf(1)}}
-	// Over the finite elements 3, −1, 4: min −1, max 4, mean 2 (exact in binary).
-	if got, want := x.Stats(), (checkpoint.Stats{Min: -1, Max: 4, Mean: 2, NonFinite: 2}); got != want {
+	x := checkpoint.NewTensor("x", []int{5}, []float64{3, -1, math.NaN(), 4, math.Inf(1)})
+	// Over the finite elements 3, −1, 4: min −1, max 4, mean 2 (exact in
+	// binary); outside [0, 1]: 3, −1, 4, +Inf.
+	if got, want := x.Stats(), (checkpoint.Stats{Min: -1, Max: 4, Mean: 2, NonFinite: 2, OutsideUnit: 4}); got != want {
 		t.Errorf("Stats() = %+v, want %+v", got, want)
 	}
-	empty := (&checkpoint.Tensor{Data: []float64{math.NaN()}}).Stats()
+	empty := checkpoint.NewTensor("nan", []int{}, []float64{math.NaN()}).Stats()
 	if !math.IsNaN(empty.Mean) || empty.NonFinite != 1 {
 		t.Errorf("Stats() of an all-NaN tensor = %+v, want NaN mean, 1 non-finite", empty)
 	}

@@ -2,11 +2,15 @@
 // PyTorch state_dict — from an untrusted file, without Python and without
 // executing anything the file contains.
 //
-// Load and Decode return a StateDict: named tensors in file order, each
-// decoded to float64 in C (row-major) order whatever its dtype and strides
-// were in the file. Which tensors a model needs, and whether an integer
-// tensor may serve as a weight, is for the model builder to decide; this
-// package decodes every tensor of the state_dict and judges none.
+// Load and Decode return a StateDict: named tensors in file order, each a
+// view of the file's bytes at its own dtype, offset and strides — nothing is
+// copied or widened when a file is read. Tensor.Float64s widens a copy in C
+// (row-major) order when a caller needs one; Tensor.Stats summarises without
+// widening. Inspect returns only the tensors' summaries (Inventory), streaming
+// what it can, for `neurosim inspect`. Which tensors a model needs, and
+// whether an integer tensor may serve as a weight, is for the model builder
+// to decide; this package reads every tensor of the state_dict and judges
+// none.
 //
 // # Formats
 //
@@ -20,7 +24,8 @@
 //
 // Each reader's file documents its format. Tensors may be float32, float64,
 // float16, bfloat16 (all widened exactly), int8, int16, int32, int64, uint8
-// or bool (widened exactly up to 2^53 in magnitude).
+// or bool (widened exactly up to 2^53 in magnitude). The .npy members of an
+// npz are parsed by internal/npyfile, the project's one .npy reader.
 //
 // # State dicts and wrappers
 //
@@ -69,22 +74,37 @@
 //
 // Untrusted input is checked before memory is committed to it:
 //
-//   - Load refuses a file larger than Options.MaxBytes (default 2 GiB)
-//     before reading it.
-//   - A zip member's declared size is checked against what it must hold (a
-//     storage's numel × item size, at most 64 MiB for data.pkl) before it is
-//     read; it is read through a limit and refused if it inflates past its
-//     declared size. The members read from one archive may declare at most
-//     Options.MaxBytes together.
+//   - Load refuses a regular file larger than Options.MaxBytes (default the
+//     package variable MaxBytes, 2 GiB; the neurosim flag
+//     --max-checkpoint-bytes) before reading it. A pipe or device is
+//     recognised by its first 512 bytes (so /dev/zero fails at once) and
+//     then read through the same limit. The file is held in memory: it is
+//     what the tensors view.
+//   - Zip members are read through internal/zipread, the project's one
+//     bounded zip reader: a member's declared size is checked against what
+//     it must hold (a storage's numel × item size, at most 64 MiB for
+//     data.pkl, a .npy header plus 8 bytes per element still allowed) and
+//     against deflate's largest expansion (1032:1) before it is read; it is
+//     never inflated past its declared size, and its CRC-32 is checked. The
+//     members read from one archive may declare at most Options.MaxBytes
+//     together. A stored member (torch's way) is a view of the file's bytes;
+//     a deflated one is inflated into a buffer that grows as bytes arrive.
 //   - The pickle pre-scan checks every length against the bytes present and
 //     estimates, opcode by opcode, the memory the pickle VM will allocate;
 //     a pickle estimated above 256 MiB is refused (a real state_dict costs
 //     about 12 KiB per tensor by this measure).
 //   - Every tensor is checked to lie within its storage (dims and strides
 //     non-negative, offset + Σ (size−1)·stride < numel, no overflow), and
-//     the elements decoded over all tensors are bounded by
-//     Options.MaxElements (default 2^28, i.e. 2 GiB of float64), since
-//     views such as broadcasts can repeat storage elements.
+//     the elements of all tensors together — what a caller widening every
+//     tensor to float64 would hold — are bounded by Options.MaxElements
+//     (default the package variable MaxElements, 2^28, i.e. 2 GiB of
+//     float64; the neurosim flag --max-checkpoint-elements), since views
+//     such as broadcasts can repeat storage elements.
+//   - Inspect holds the file and O(1) per tensor: a broadcast (stride-0)
+//     dimension is counted, not walked, and a compressed npz member or
+//     torch storage viewed contiguously is streamed through the
+//     statistics, so neither a 595-byte file showing a 16384×16384
+//     broadcast nor a 1 MB npz of 1 GiB of zeros costs more than a few MB.
 //   - Safetensors offsets must tile the data exactly with no overflow.
 //
 // Any panic in the third-party pickle VM is recovered and returned as an

@@ -42,12 +42,37 @@ func converter(dt DType, bo binary.ByteOrder) func(b []byte) float64 {
 	panic("checkpoint: converter for invalid dtype " + dt.String()) // callers only pass decoded dtypes
 }
 
-// decodeRange fills dst with consecutive elements of type dt from the start of raw,
-// which the caller has checked holds len(dst) of them.
-func decodeRange(dst []float64, raw []byte, dt DType, bo binary.ByteOrder) {
-	conv := converter(dt, bo)
-	size := dt.Size()
-	for i := range dst {
-		dst[i] = conv(raw[i*size:])
+// cStrides returns the row-major strides of shape, in elements.
+func cStrides(shape []int) []int64 {
+	s := make([]int64, len(shape))
+	n := int64(1)
+	for i := len(shape) - 1; i >= 0; i-- {
+		s[i] = n
+		n *= int64(shape[i])
 	}
+	return s
+}
+
+// fStrides returns the column-major strides of shape, in elements.
+func fStrides(shape []int) []int64 {
+	s := make([]int64, len(shape))
+	n := int64(1)
+	for i := range shape {
+		s[i] = n
+		n *= int64(shape[i])
+	}
+	return s
+}
+
+// contiguous reports whether strides are the C-order strides of shape
+// (ignoring dimensions of size 1, whose stride is never used).
+func contiguous(shape []int, stride []int64) bool {
+	want := int64(1)
+	for i := len(shape) - 1; i >= 0; i-- {
+		if shape[i] != 1 && stride[i] != want {
+			return false
+		}
+		want *= int64(shape[i])
+	}
+	return true
 }

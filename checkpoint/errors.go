@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/neurosim/neurosim/internal/zipread"
 )
 
 // A FormatError reports a file that is not a well-formed checkpoint: truncated,
@@ -52,6 +54,17 @@ func wrapf(err error, format string, args ...any) error {
 
 func unsupportedf(format string, args ...any) error {
 	return &UnsupportedError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// zipError converts an error of the zip reader.
+func zipError(err error) error {
+	if ze, ok := err.(*zipread.Error); ok {
+		if ze.Unsupported {
+			return &UnsupportedError{Msg: ze.Error()}
+		}
+		return &FormatError{Msg: ze.Error(), Err: ze}
+	}
+	return &FormatError{Msg: oneLine(err.Error()), Err: err}
 }
 
 // withFile names the file in an error produced below Decode.

@@ -35,22 +35,22 @@ type safetensorsInfo struct {
 	DataOffsets []uint64 `json:"data_offsets"`
 }
 
-func (d *decoder) decodeSafetensors(data []byte) (*StateDict, error) {
+func (d *decoder) decodeSafetensors(data []byte) error {
 	d.format = SafeTensors
 	if err := d.noStateKey(); err != nil {
-		return nil, err
+		return err
 	}
 	n := binary.LittleEndian.Uint64(data)
 	if n > uint64(len(data)-8) {
-		return nil, errorf("truncated file: safetensors header claims %d bytes, %d present", n, len(data)-8)
+		return errorf("truncated file: safetensors header claims %d bytes, %d present", n, len(data)-8)
 	}
 	if n > maxSafetensorsHeader {
-		return nil, errorf("safetensors header of %d bytes (limit %d)", n, maxSafetensorsHeader)
+		return errorf("safetensors header of %d bytes (limit %d)", n, maxSafetensorsHeader)
 	}
 	header, body := data[8:8+n], data[8+n:]
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(header, &fields); err != nil {
-		return nil, wrapf(err, "safetensors header is not a JSON object (%s)", oneLine(err.Error()))
+		return wrapf(err, "safetensors header is not a JSON object (%s)", oneLine(err.Error()))
 	}
 	type item struct {
 		name  string
@@ -65,30 +65,30 @@ func (d *decoder) decodeSafetensors(data []byte) (*StateDict, error) {
 		if name == "__metadata__" {
 			var meta map[string]string
 			if err := json.Unmarshal(raw, &meta); err != nil {
-				return nil, errorf("safetensors __metadata__ is not an object of strings")
+				return errorf("safetensors __metadata__ is not an object of strings")
 			}
 			continue
 		}
 		var info safetensorsInfo
 		if err := json.Unmarshal(raw, &info); err != nil {
-			return nil, errorf("safetensors entry %s: %s", quote(name), oneLine(err.Error()))
+			return errorf("safetensors entry %s: %s", quote(name), oneLine(err.Error()))
 		}
 		dt, ok := safetensorsDTypes[info.DType]
 		if !ok {
-			return nil, unsupportedf("safetensors tensor %s has dtype %s (supported: F16, BF16, F32, F64, I8, I16, I32, I64, U8, BOOL)",
+			return unsupportedf("safetensors tensor %s has dtype %s (supported: F16, BF16, F32, F64, I8, I16, I32, I64, U8, BOOL)",
 				quote(name), quote(info.DType))
 		}
 		if len(info.DataOffsets) != 2 {
-			return nil, errorf("safetensors tensor %s has %d data_offsets, want 2", quote(name), len(info.DataOffsets))
+			return errorf("safetensors tensor %s has %d data_offsets, want 2", quote(name), len(info.DataOffsets))
 		}
 		if len(info.Shape) > maxDims {
-			return nil, errorf("safetensors tensor %s has %d dimensions (at most %d)", quote(name), len(info.Shape), maxDims)
+			return errorf("safetensors tensor %s has %d dimensions (at most %d)", quote(name), len(info.Shape), maxDims)
 		}
 		it := item{name: name, dtype: dt, shape: make([]int, len(info.Shape)), numel: 1,
 			begin: info.DataOffsets[0], end: info.DataOffsets[1]}
 		for i, s := range info.Shape {
 			if s < 0 || s != 0 && it.numel > math.MaxInt64/int64(dt.Size())/s {
-				return nil, errorf("safetensors tensor %s has shape %v", quote(name), info.Shape)
+				return errorf("safetensors tensor %s has shape %v", quote(name), info.Shape)
 			}
 			it.shape[i] = int(s)
 			it.numel *= s
@@ -102,29 +102,32 @@ func (d *decoder) decodeSafetensors(data []byte) (*StateDict, error) {
 	var at uint64
 	for _, it := range items {
 		if it.begin != at || it.end < it.begin {
-			return nil, errorf("safetensors tensor %s has data_offsets [%d, %d], expected to start at %d (tensors must tile the data)",
+			return errorf("safetensors tensor %s has data_offsets [%d, %d], expected to start at %d (tensors must tile the data)",
 				quote(it.name), it.begin, it.end, at)
 		}
 		if want := uint64(it.numel) * uint64(it.dtype.Size()); it.end-it.begin != want {
-			return nil, errorf("safetensors tensor %s of shape %v needs %d bytes of %s, data_offsets give %d",
+			return errorf("safetensors tensor %s of shape %v needs %d bytes of %s, data_offsets give %d",
 				quote(it.name), it.shape, want, it.dtype, it.end-it.begin)
 		}
 		at = it.end
 	}
 	if at != uint64(len(body)) {
 		if at > uint64(len(body)) {
-			return nil, errorf("truncated file: safetensors data needs %d bytes, %d present", at, len(body))
+			return errorf("truncated file: safetensors data needs %d bytes, %d present", at, len(body))
 		}
-		return nil, errorf("safetensors data holds %d bytes, the tensors use %d", len(body), at)
+		return errorf("safetensors data holds %d bytes, the tensors use %d", len(body), at)
 	}
-	sd := &StateDict{Format: SafeTensors, Tensors: make([]*Tensor, 0, len(items))}
 	for _, it := range items {
 		if err := d.reserve(it.name, it.numel); err != nil {
-			return nil, err
+			return err
 		}
-		t := &Tensor{Name: it.name, DType: it.dtype, Shape: it.shape, Data: make([]float64, it.numel)}
-		decodeRange(t.Data, body[it.begin:it.end], it.dtype, binary.LittleEndian)
-		sd.Tensors = append(sd.Tensors, t)
+		t := &Tensor{Name: it.name, DType: it.dtype, Shape: it.shape, raw: body[it.begin:it.end:it.end],
+			order: binary.LittleEndian, stride: cStrides(it.shape)}
+		if d.inspect {
+			d.summaries = append(d.summaries, Summary{Name: t.Name, DType: t.DType, Shape: t.Shape, Stats: t.Stats()})
+		} else {
+			d.tensors = append(d.tensors, t)
+		}
 	}
-	return sd, nil
+	return nil
 }

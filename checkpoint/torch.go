@@ -1,10 +1,7 @@
 package checkpoint
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"encoding/binary"
-	"errors"
 	"io"
 	"math"
 	"math/big"
@@ -163,7 +160,7 @@ func (d *decoder) storageMember(st *storage) string { return d.prefix + "data/" 
 // declared size, before anything is read.
 func (d *decoder) checkZipStorage(st *storage) error {
 	name := d.storageMember(st)
-	f := d.zipFiles[name]
+	f := d.zip.Lookup(name)
 	if f == nil {
 		return errorf("storage %s has no record %s in the archive", quote(st.key), quote(name))
 	}
@@ -175,129 +172,101 @@ func (d *decoder) checkZipStorage(st *storage) error {
 	return nil
 }
 
+// loadZipStorage reads a storage member: a stored one (torch's way) is a
+// view of the file's bytes, a deflated one is inflated.
 func (d *decoder) loadZipStorage(st *storage) error {
-	f := d.zipFiles[d.storageMember(st)]
-	raw, err := d.readMember(f, uint64(st.numel)*uint64(st.dtype.Size()))
+	f := d.zip.Lookup(d.storageMember(st))
+	raw, err := d.zip.ReadAll(f, uint64(st.numel)*uint64(st.dtype.Size()))
 	if err != nil {
-		return err
+		return zipError(err)
 	}
 	st.raw = raw
 	return nil
 }
 
-func (d *decoder) decodeTorchZip(pklName string) (*StateDict, error) {
-	if f := d.zipFiles[d.prefix+"byteorder"]; f != nil {
-		b, err := d.readMember(f, 16)
+// streamStorage accumulates the statistics of n consecutive elements of a
+// compressed storage from element first, without holding them.
+func (d *decoder) streamStorage(st *storage, first, n int64) (acc, error) {
+	var a acc
+	f := d.zip.Lookup(d.storageMember(st))
+	m, err := d.zip.Open(f, uint64(st.numel)*uint64(st.dtype.Size()))
+	if err != nil {
+		return a, zipError(err)
+	}
+	defer m.Close()
+	size := int64(st.dtype.Size())
+	if _, err := io.CopyN(io.Discard, m, first*size); err != nil {
+		return a, zipError(err)
+	}
+	conv := converter(st.dtype, d.order)
+	buf := make([]byte, 64<<10)
+	for n > 0 {
+		k := min(n, int64(len(buf))/size)
+		b := buf[:k*size]
+		if _, err := io.ReadFull(m, b); err != nil {
+			return a, zipError(err)
+		}
+		for i := int64(0); i < k; i++ {
+			a.add(conv(b[i*size:]))
+		}
+		n -= k
+	}
+	// Read to the end, which checks the member as Decode would (its CRC, and
+	// that it does not inflate past its declared size).
+	if _, err := io.Copy(io.Discard, m); err != nil {
+		return a, zipError(err)
+	}
+	return a, nil
+}
+
+func (d *decoder) decodeTorchZip(pklName string) error {
+	if f := d.zip.Lookup(d.prefix + "byteorder"); f != nil {
+		b, err := d.zip.ReadAll(f, 16)
 		if err != nil {
-			return nil, err
+			return zipError(err)
 		}
 		switch string(b) {
 		case "little":
 		case "big":
 			d.order = binary.BigEndian
 		default:
-			return nil, errorf("byteorder record says %s, want \"little\" or \"big\"", quote(string(b)))
+			return errorf("byteorder record says %s, want \"little\" or \"big\"", quote(string(b)))
 		}
 	}
-	p, err := d.readMember(d.zipFiles[pklName], maxPickleBytes)
+	p, err := d.zip.ReadAll(d.zip.Lookup(pklName), maxPickleBytes)
 	if err != nil {
-		return nil, err
+		return zipError(err)
 	}
 	n, err := scanPickle(p)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if n != len(p) {
-		return nil, errorf("%s has %d bytes after the pickle's STOP", quote(pklName), len(p)-n)
+		return errorf("%s has %d bytes after the pickle's STOP", quote(pklName), len(p)-n)
 	}
 	d.load = d.loadZipStorage
 	top, err := unpickle(p, d.persistentLoad)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	return d.stateDict(top)
 }
 
-// stateDict chooses and materialises the state_dict of an unpickled object.
-func (d *decoder) stateDict(top any) (*StateDict, error) {
+// stateDict chooses the state_dict of an unpickled object and keeps or
+// summarises its tensors.
+func (d *decoder) stateDict(top any) error {
 	key, es, err := d.chooseStateDict(top)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ts, err := d.tensors(es)
-	if err != nil {
-		return nil, err
-	}
-	return &StateDict{Format: d.format, Key: key, Tensors: ts}, nil
-}
-
-// readMember reads a zip member whose declared size is at most limit, never
-// more than that many bytes: a member that inflates beyond its declared size
-// (a zip bomb) is refused once the excess is seen. The members read from one
-// archive may together declare at most Options.MaxBytes.
-func (d *decoder) readMember(f *zip.File, limit uint64) ([]byte, error) {
-	size := f.UncompressedSize64
-	name := quote(f.Name)
-	if size > limit {
-		return nil, errorf("member %s declares %d bytes, more than the %d expected", name, size, limit)
-	}
-	if max := uint64(d.opt.maxBytes()); size > max-d.inflated {
-		return nil, errorf("member %s declares %d bytes, more than the %d left of Options.MaxBytes", name, size, max-d.inflated)
-	}
-	d.inflated += size
-	if f.Method == zip.Store && size != f.CompressedSize64 {
-		return nil, errorf("stored member %s declares %d bytes but holds %d", name, size, f.CompressedSize64)
-	}
-	rc, err := f.Open()
-	if err != nil {
-		if errors.Is(err, zip.ErrAlgorithm) {
-			return nil, unsupportedf("member %s uses compression method %d (only store and deflate are read)", name, f.Method)
-		}
-		return nil, wrapf(err, "member %s: %s", name, oneLine(err.Error()))
-	}
-	defer rc.Close()
-	var buf []byte
-	if size <= f.CompressedSize64 {
-		// No expansion claimed: the bytes are (at most) already in memory.
-		buf = make([]byte, size)
-		_, err = io.ReadFull(rc, buf)
-	} else {
-		// A compressed member: grow the buffer only as bytes really arrive.
-		buf, err = io.ReadAll(io.LimitReader(rc, int64(size)))
-	}
-	if err == nil && uint64(len(buf)) < size {
-		err = io.ErrUnexpectedEOF
-	}
-	if err == nil {
-		// Read to the end, which makes archive/zip check the CRC and
-		// whether the data runs past the declared size.
-		var one [1]byte
-		if _, err = io.ReadFull(rc, one[:]); err == nil {
-			err = zip.ErrFormat
-		} else if err == io.EOF {
-			err = nil
-		}
-	}
-	var corrupt flate.CorruptInputError
-	switch {
-	case err == nil:
-		return buf, nil
-	case errors.Is(err, zip.ErrFormat):
-		return nil, errorf("member %s inflates beyond its declared %d bytes (zip bomb?)", name, size)
-	case errors.Is(err, zip.ErrChecksum):
-		return nil, errorf("member %s fails its CRC-32 check", name)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, errorf("member %s is truncated: fewer than its declared %d bytes", name, size)
-	case errors.As(err, &corrupt):
-		return nil, wrapf(err, "member %s: corrupt deflate data", name)
-	}
-	return nil, wrapf(err, "member %s: %s", name, oneLine(err.Error()))
+	d.key = key
+	return d.addTensors(es)
 }
 
 // legacyMagicNumber is the value of the first pickle of a legacy file.
 var legacyMagicNumber, _ = new(big.Int).SetString("1950a86a20f9469cfc6c", 16)
 
-func (d *decoder) decodeLegacy(data []byte) (*StateDict, error) {
+func (d *decoder) decodeLegacy(data []byte) error {
 	d.format = TorchLegacy
 	pos := 0
 	next := func(what string, pl func(any) (any, error)) (any, error) {
@@ -317,64 +286,64 @@ func (d *decoder) decodeLegacy(data []byte) (*StateDict, error) {
 	}
 	magic, err := next("magic number", nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if m, ok := magic.(*big.Int); !ok || m.Cmp(legacyMagicNumber) != 0 {
-		return nil, errorf("legacy torch file with a wrong magic number")
+		return errorf("legacy torch file with a wrong magic number")
 	}
 	version, err := next("protocol version", nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if v, ok := version.(int); !ok || v != 1001 {
-		return nil, unsupportedf("legacy torch file of protocol version %s, want 1001", describeInt(version))
+		return unsupportedf("legacy torch file of protocol version %s, want 1001", describeInt(version))
 	}
 	if info, err := next("sys_info", nil); err != nil {
-		return nil, err
+		return err
 	} else if _, ok := dictEntries(info); !ok {
-		return nil, errorf("legacy sys_info is %s, not a dict", describe(info))
+		return errorf("legacy sys_info is %s, not a dict", describe(info))
 	}
 	top, err := next("object", d.persistentLoad)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	keys, err := next("storage keys", nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	list, ok := keys.(*types.List)
 	if !ok {
-		return nil, errorf("legacy storage key list is %s, not a list", describe(keys))
+		return errorf("legacy storage key list is %s, not a list", describe(keys))
 	}
 	for _, k := range *list {
 		key, ok := asString(k)
 		if !ok {
-			return nil, errorf("legacy storage key is %s, not a str", describe(k))
+			return errorf("legacy storage key is %s, not a str", describe(k))
 		}
 		st := d.storages[key]
 		switch {
 		case st == nil:
-			return nil, errorf("storage %s is listed but no tensor refers to it", quote(key))
+			return errorf("storage %s is listed but no tensor refers to it", quote(key))
 		case st.loaded:
-			return nil, errorf("storage %s is listed twice", quote(key))
+			return errorf("storage %s is listed twice", quote(key))
 		}
 		if len(data)-pos < 8 {
-			return nil, errorf("truncated file: storage %s has no size (byte %d)", quote(key), pos)
+			return errorf("truncated file: storage %s has no size (byte %d)", quote(key), pos)
 		}
 		count := int64(binary.LittleEndian.Uint64(data[pos:]))
 		pos += 8
 		if count != st.numel {
-			return nil, errorf("storage %s holds %d elements, its persistent id claims %d", quote(key), count, st.numel)
+			return errorf("storage %s holds %d elements, its persistent id claims %d", quote(key), count, st.numel)
 		}
 		nbytes := st.numel * int64(st.dtype.Size())
 		if nbytes > int64(len(data)-pos) {
-			return nil, errorf("truncated file: storage %s needs %d bytes, %d remain", quote(key), nbytes, len(data)-pos)
+			return errorf("truncated file: storage %s needs %d bytes, %d remain", quote(key), nbytes, len(data)-pos)
 		}
 		st.raw, st.loaded = data[pos:pos+int(nbytes)], true
 		pos += int(nbytes)
 	}
 	if pos != len(data) {
-		return nil, errorf("%d unexpected bytes after the last storage", len(data)-pos)
+		return errorf("%d unexpected bytes after the last storage", len(data)-pos)
 	}
 	d.load = func(st *storage) error {
 		return errorf("storage %s is not in the file's storage list", quote(st.key))

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -52,7 +53,7 @@ type EnergyJSON struct {
 	Paper        Value                       `json:"paper_energy"`
 	PaperPerSeq  Value                       `json:"paper_energy_mean_per_sequence"`
 	PaperPerStp  Value                       `json:"paper_energy_mean_per_step"`
-	PaperSeqs    []Value                     `json:"paper_energy_per_sequence"`
+	PaperSeqs    Values                      `json:"paper_energy_per_sequence"`
 	PaperAtStep  []Value                     `json:"paper_energy_mean_at_step"`
 	Accuracy     *Value                      `json:"accuracy,omitempty"` // fraction of sequences, 0…1
 	Correct      *Value                      `json:"correct,omitempty"`  // sequences
@@ -137,8 +138,8 @@ func NewEnergyJSON(e *report.Energy, p Provenance) (*EnergyJSON, error) {
 }
 
 // sequencePaper is the paper energy of each sequence over the corners.
-func sequencePaper(e *report.Energy) []Value {
-	out := make([]Value, e.Result.N)
+func sequencePaper(e *report.Energy) Values {
+	out := make(Values, e.Result.N)
 	for i, run := range e.Runs {
 		for n := range out {
 			v := float64(run.Result.SequenceEnergy(n))
@@ -507,11 +508,14 @@ func WritePerStepNPY(w io.Writer, e *report.Energy) error {
 // float64: for a network read out after its last step (the ART network) the
 // readout [N, classes]; for one that reads its heads at every step (an
 // agent) the action logits of every step, [N, T, A] (the run must keep its
-// outputs, report.EvalOptions.Outputs). It refuses NaN and infinities.
+// outputs, report.EvalOptions.Outputs; an ART run its Logits). It refuses NaN and infinities.
 func WriteLogitsNPY(w io.Writer, e *report.Energy) error {
 	r := e.Result
 	if e.Net.EveryStep() {
 		return writeHeadNPY(w, e, 0, "logits", true)
+	}
+	if r.Logits == nil {
+		return errors.New("the run did not keep its logits (report.EvalOptions.Logits)")
 	}
 	for i, v := range r.Logits {
 		if !isFinite(v) {

@@ -33,7 +33,7 @@ func evaluate(t *testing.T, model, designName string) *report.Energy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := report.Evaluate(context.Background(), m, d, fixture.ART(t), nil, report.EvalOptions{KeepSteps: true})
+	e, err := report.Evaluate(context.Background(), m, d, fixture.ART(t), nil, report.EvalOptions{KeepSteps: true, Logits: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestEnergyFiles(t *testing.T) {
 		if err := tt.write(&b); err != nil {
 			t.Fatal(err)
 		}
-		a, err := npyfile.Decode(b.Bytes())
+		a, err := npyfile.Decode(b.Bytes(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,7 +286,7 @@ func TestEnergyFiles(t *testing.T) {
 			t.Fatalf("%s: shape %v", tt.name, a.Shape)
 		}
 		// Same tolerances as the CLI's parity test.
-		testutil.Close(t, tt.name, a.Float, testutil.NPY(t, testutil.Testdata("art", "ART_STPN_h11", tt.ref)).Float, 1e-11, 1)
+		testutil.Close(t, tt.name, a.Float64s(), testutil.NPY(t, testutil.Testdata("art", "ART_STPN_h11", tt.ref)).Float, 1e-11, 1)
 	}
 	var b bytes.Buffer
 	if err := WriteTrace(&b, e, prov); err != nil {

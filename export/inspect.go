@@ -35,19 +35,11 @@ type TensorJSON struct {
 	DecayOutside *int `json:"decay_outside_unit_interval,omitempty"`
 }
 
-// decayOutside counts the elements of a λ tensor outside [0, 1]; ok is false
-// for other tensors. HebbFF stores λ as the logit _weight_lambda, whose
-// sigmoid is always inside, so it is not counted.
-func decayOutside(t *checkpoint.Tensor) (n int, ok bool) {
-	if t.Name[strings.LastIndexByte(t.Name, '.')+1:] != "weight_lambda" {
-		return 0, false
-	}
-	for _, v := range t.Data {
-		if v < 0 || v > 1 {
-			n++
-		}
-	}
-	return n, true
+// isDecay reports whether a tensor holds STP decay factors λ
+// (*.weight_lambda). HebbFF stores λ as the logit _weight_lambda, whose
+// sigmoid is always inside [0, 1], so it is not one.
+func isDecay(name string) bool {
+	return name[strings.LastIndexByte(name, '.')+1:] == "weight_lambda"
 }
 
 func finite(v float64) *float64 {
@@ -57,11 +49,12 @@ func finite(v float64) *float64 {
 	return &v
 }
 
-// WriteInspect lists the tensors of a state_dict as a table or JSON.
-func WriteInspect(w io.Writer, sd *checkpoint.StateDict, f Format) error {
+// WriteInspect lists the tensors of a checkpoint (checkpoint.Inspect: their
+// statistics, computed without holding them) as a table or JSON.
+func WriteInspect(w io.Writer, sd *checkpoint.Inventory, f Format) error {
 	j := InspectJSON{File: sd.File, Format: sd.Format.String(), StateKey: sd.Key, Tensors: []TensorJSON{}}
 	for _, t := range sd.Tensors {
-		s := t.Stats()
+		s := t.Stats
 		shape := t.Shape
 		if shape == nil {
 			shape = []int{}
@@ -70,7 +63,8 @@ func WriteInspect(w io.Writer, sd *checkpoint.StateDict, f Format) error {
 			Name: t.Name, DType: t.DType.String(), Shape: shape, Elements: t.Len(),
 			Min: finite(s.Min), Max: finite(s.Max), Mean: finite(s.Mean), NonFinite: s.NonFinite,
 		}
-		if n, ok := decayOutside(t); ok {
+		if isDecay(t.Name) {
+			n := s.OutsideUnit
 			tj.DecayOutside = &n
 		}
 		j.Tensors = append(j.Tensors, tj)

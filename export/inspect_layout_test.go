@@ -11,7 +11,7 @@ import (
 
 // inspect's tables go through the same layout (width, ASCII) as the rest.
 func TestWriteInspectLayout(t *testing.T) {
-	sd, err := checkpoint.Load(testutil.Testdata("art", "ART_STPN_h11", "model.pth"), checkpoint.Options{})
+	sd, err := checkpoint.Inspect(testutil.Testdata("art", "ART_STPN_h11", "model.pth"), checkpoint.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

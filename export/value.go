@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -19,8 +20,65 @@ type valueJSON struct {
 	High float64 `json:"high"`
 }
 
-// MarshalJSON writes {"low": …, "high": …}.
-func (v Value) MarshalJSON() ([]byte, error) { return json.Marshal(valueJSON{v.Lo, v.Hi}) }
+// MarshalJSON writes {"low": …, "high": …}, with the bytes encoding/json
+// writes for such a struct, without its reflection (reports hold one per
+// sequence).
+func (v Value) MarshalJSON() ([]byte, error) {
+	if !isFinite(v.Lo) || !isFinite(v.Hi) {
+		return json.Marshal(valueJSON{v.Lo, v.Hi}) // encoding/json's error
+	}
+	b := make([]byte, 0, 56)
+	b = append(b, `{"low":`...)
+	b = appendFloat(b, v.Lo)
+	b = append(b, `,"high":`...)
+	b = appendFloat(b, v.Hi)
+	return append(b, '}'), nil
+}
+
+// Values is a list of Values. It writes its JSON in one pass (one value per
+// sequence of a run can be a long list), with the bytes encoding/json
+// writes for a []Value.
+type Values []Value
+
+// MarshalJSON writes [{"low": …, "high": …}, …]; a nil list is null.
+func (vs Values) MarshalJSON() ([]byte, error) {
+	if vs == nil {
+		return []byte("null"), nil
+	}
+	b := make([]byte, 0, 2+len(vs)*48)
+	b = append(b, '[')
+	for i, v := range vs {
+		if !isFinite(v.Lo) || !isFinite(v.Hi) {
+			return v.MarshalJSON() // encoding/json's error
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"low":`...)
+		b = appendFloat(b, v.Lo)
+		b = append(b, `,"high":`...)
+		b = appendFloat(b, v.Hi)
+		b = append(b, '}')
+	}
+	return append(b, ']'), nil
+}
+
+// appendFloat appends a finite float64 as encoding/json writes it: ES6
+// number style, 'e' form below 1e-6 or from 1e21, exponents unpadded.
+func appendFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
 
 // UnmarshalJSON reads {"low": …, "high": …}.
 func (v *Value) UnmarshalJSON(b []byte) error {
@@ -106,6 +164,17 @@ func walk(output string, v reflect.Value, path string) error {
 			}
 		}
 	case reflect.Slice, reflect.Array:
+		// The long lists (one entry per sequence) are checked without
+		// reflection or a path per element; the path is made for the
+		// element that fails.
+		if vs, ok := v.Interface().(Values); ok {
+			for i, val := range vs {
+				if !isFinite(val.Lo) || !isFinite(val.Hi) {
+					return walk(output, reflect.ValueOf(val), fmt.Sprintf("%s[%d]", path, i))
+				}
+			}
+			return nil
+		}
 		for i := range v.Len() {
 			if err := walk(output, v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
 				return err

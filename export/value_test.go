@@ -44,6 +44,7 @@ func TestValidate(t *testing.T) {
 		A     float64          `json:"a"`
 		M     map[string]Value `json:"m"`
 		S     []inner          `json:"s"`
+		V     Values           `json:"vs"`
 		P     *Value           `json:"p,omitempty"`
 		Plain float64
 		skip  float64
@@ -59,6 +60,7 @@ func TestValidate(t *testing.T) {
 		{func(d *doc) { d.A = math.Inf(1) }, "a"},
 		{func(d *doc) { d.M["k"] = Value{1, math.NaN()} }, "m.k.high"},
 		{func(d *doc) { d.S = append(d.S, inner{Value{math.Inf(-1), 0}}) }, "s[1].x.low"},
+		{func(d *doc) { d.V = Values{{1, 1}, {2, 2}, {3, math.NaN()}} }, "vs[2].high"},
 		{func(d *doc) { d.P = &Value{math.NaN(), 0} }, "p.low"},
 		{func(d *doc) { d.Plain = math.NaN() }, "Plain"},
 	} {
@@ -144,5 +146,50 @@ func TestCSVMeta(t *testing.T) {
 	var nf *NonFiniteError
 	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "trace: sequence 3 total_J_high is +Inf") || strings.Contains(b.String(), "later") {
 		t.Errorf("err %v, output %q", err, b.String())
+	}
+}
+
+// Value's hand-written encoding is encoding/json's, byte for byte.
+func TestValueMarshalMatchesEncodingJSON(t *testing.T) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -2.5, 1e-6, 9.99e-7, 1e21, 9.99e20, 1.5e-300, 5e-324,
+		math.MaxFloat64, 123456.789, 1.0 / 3, -7e-9} {
+		got, err := Value{v, -v}.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(valueJSON{v, -v})
+		if string(got) != string(want) {
+			t.Errorf("%v: %s, encoding/json %s", v, got, want)
+		}
+	}
+	if _, err := (Value{math.NaN(), 0}).MarshalJSON(); err == nil {
+		t.Error("NaN encoded")
+	}
+}
+
+// Values writes the bytes encoding/json writes for the same []Value, and
+// refuses a non-finite element.
+func TestValuesMarshalMatchesEncodingJSON(t *testing.T) {
+	for _, vs := range [][]Value{nil, {}, {{1, 2}}, {{0, 1e-7}, {1e21, -3}, {1.0 / 3, 1.0 / 3}}} {
+		got, err := json.Marshal(Values(vs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := make([]valueJSON, len(vs))
+		for i, v := range vs {
+			plain[i] = valueJSON{v.Lo, v.Hi}
+		}
+		var want []byte
+		if vs == nil {
+			want, _ = json.Marshal([]valueJSON(nil))
+		} else {
+			want, _ = json.Marshal(plain)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%v: %s, encoding/json %s", vs, got, want)
+		}
+	}
+	if _, err := json.Marshal(Values{{1, 1}, {math.Inf(1), 0}}); err == nil {
+		t.Error("+Inf encoded")
 	}
 }

@@ -193,9 +193,9 @@ func TestDeviceTauEqualsNeeded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := workload.FromSet(artSet(t), 1)
+	in := workload.FromSet(artSet(t))
 	run := func(net *synapse.Network) *sim.Result {
-		r, err := sim.Run(context.Background(), net, in, sim.Options{Clocked: true, StepSeconds: step})
+		r, err := sim.Run(context.Background(), net, in, sim.Options{Clocked: true, StepSeconds: step, Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,6 +31,8 @@ type EnergyOptions struct {
 	// Outputs keeps every head's output at every step (an agent's logits
 	// and value at every step).
 	Outputs bool
+	// Logits keeps every sequence's readout (a --logits-out file).
+	Logits bool
 }
 
 // Energy is the result of evaluating one model on one workload under one
@@ -103,6 +105,8 @@ type EvalOptions struct {
 	KeepSteps bool
 	// Outputs keeps every head's output at every step (sim.Options.Outputs).
 	Outputs bool
+	// Logits keeps every sequence's readout (sim.Options.Logits).
+	Logits bool
 }
 
 // RunEnergy loads everything opt names, checks it, and runs it.
@@ -146,7 +150,7 @@ func RunEnergy(ctx context.Context, opt EnergyOptions) (*Energy, error) {
 		}
 	}
 	return Evaluate(ctx, m, d, set, in, EvalOptions{Workers: opt.Workers, Progress: opt.Progress,
-		KeepSteps: opt.KeepSteps, Outputs: opt.Outputs})
+		KeepSteps: opt.KeepSteps, Outputs: opt.Outputs, Logits: opt.Logits})
 }
 
 // LoadDesign returns the preset or design file name names ("" = paper).
@@ -197,7 +201,7 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 		}
 		// A clocked run takes its time from the step period, not from the
 		// stream's timestamps: one tick per step cannot overflow.
-		e.Input = workload.FromSet(set, 1)
+		e.Input = workload.FromSet(set)
 	}
 	arrays := net.Arrays()
 	settings := circuit.Settings(d, !clocked)
@@ -226,7 +230,7 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 			}
 		}
 		so := sim.Options{Workers: opt.Workers, Progress: opt.Progress, Period: period, Clocked: clocked,
-			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps, Tiling: tiling, Outputs: opt.Outputs}
+			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps, Tiling: tiling, Outputs: opt.Outputs, Logits: opt.Logits}
 		if d.Synapse.Mapping.Analog() && d.Synapse.GPerUnitAuto {
 			key := calKey{s.StepPeriod, s.Retention, s.RetentionVariation}
 			if clocked && s.Retention == 0 {
@@ -265,7 +269,7 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 // calibrate runs the ideal model once to find each array's largest
 // |efficacy| (the calibration of g_per_unit auto).
 func calibrate(ctx context.Context, net *synapse.Network, in *workload.Stream, so sim.Options) ([]float64, error) {
-	so.Meter, so.Progress, so.KeepSteps, so.Device, so.Outputs = &energy.Meter{Peak: true}, nil, false, nil, false
+	so.Meter, so.Progress, so.KeepSteps, so.Device, so.Outputs, so.Logits = &energy.Meter{Peak: true}, nil, false, nil, false, false
 	res, err := sim.Run(ctx, net, in, so)
 	if err != nil {
 		return nil, err

@@ -46,7 +46,7 @@ func mkDesign(t *testing.T, synapse, input, extra string) *design.Design {
 
 func evaluate(t *testing.T, m *report.Model, d *design.Design, set *workload.Set) *report.Energy {
 	t.Helper()
-	e, err := report.Evaluate(context.Background(), m, d, set, nil, report.EvalOptions{})
+	e, err := report.Evaluate(context.Background(), m, d, set, nil, report.EvalOptions{Logits: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestNoisyWorkers(t *testing.T) {
 	d := mkDesign(t, "mapping: differential, g_per_unit: auto, g_min: 1uS, g_max: 10uS, levels: 8, variation: 0.2, read_noise: 0.1",
 		"encoding: pulse-width, v_read: 0.5V, t_read: 10ns, dac_energy: 1pJ", "")
 	run := func(w int) *report.Energy {
-		e, err := report.Evaluate(context.Background(), m, d, set, nil, report.EvalOptions{Workers: w})
+		e, err := report.Evaluate(context.Background(), m, d, set, nil, report.EvalOptions{Workers: w, Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,18 +65,20 @@ func TestWholeNetworkScopeOnPaperDesign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, _ := sd.Get("conv1.weight") // [16, 1, 8, 8]
+	wt, _ := sd.Get("conv1.weight") // [16, 1, 8, 8]
+	w := wt.Float64s()
 	var reads float64
 	for n := range set.N {
+		seq := set.Sequence(n, nil)
 		for s := range set.T {
-			frame := set.X[(n*set.T+s)*set.I : (n*set.T+s+1)*set.I] // 84×84×1, (y, x, c)
+			frame := seq[s*set.I : (s+1)*set.I] // 84×84×1, (y, x, c)
 			for oy := range 20 {
 				for ox := range 20 {
 					for o := range 16 {
 						for ky := range 8 {
 							for kx := range 8 {
 								v := frame[(oy*4+ky)*84+ox*4+kx]
-								reads += v * v * math.Abs(w.Data[o*64+ky*8+kx])
+								reads += v * v * math.Abs(w[o*64+ky*8+kx])
 							}
 						}
 					}

@@ -20,7 +20,7 @@ import (
 func TestCountsByHand(t *testing.T) {
 	set := fixture.ART(t)
 	net := network(t, "ART_STPNf_h13")
-	res, err := sim.Run(context.Background(), net, workload.FromSet(set, 1),
+	res, err := sim.Run(context.Background(), net, workload.FromSet(set),
 		sim.Options{Clocked: true, StepSeconds: 1e-3, Meter: &energy.Meter{Writes: true}, KeepSteps: true})
 	if err != nil {
 		t.Fatal(err)
@@ -71,21 +71,27 @@ func TestNothingUnasked(t *testing.T) {
 // sequence and step, whatever the worker count.
 func TestNumericErrorNamesTheStep(t *testing.T) {
 	set := fixture.ART(t)
-	x := append([]float64(nil), set.X...)
+	var x []float64
+	for n := range set.N {
+		x = append(x, set.Sequence(n, nil)...)
+	}
 	// sequence 5, step 2, channel 0: z² overflows.
 	x[(5*set.T+2)*set.I] = 1e300
 	x[(9*set.T+1)*set.I] = 1e300
-	bad := *set
-	bad.X = x
+	bad := workload.NewSet(set.Name, set.N, set.T, set.I, x)
 	for _, w := range []int{1, 4} {
-		_, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), workload.FromSet(&bad, 1),
+		_, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), workload.FromSet(bad),
 			sim.Options{Clocked: true, Workers: w})
 		var ne *sim.NumericError
 		if !errors.As(err, &ne) || ne.Sequence != 5 || ne.Step != 2 || !strings.Contains(err.Error(), "sequence 5, step 2") {
 			t.Errorf("%d workers: %v", w, err)
 		}
 	}
-	if _, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), referenceSet(t), sim.Options{Period: math.Inf(1)}); err == nil {
+	b := workload.NewBuilder("one event", 1, 37)
+	if err := b.Add(0, 0, []int32{0}, []float64{1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), b.Stream(), sim.Options{Period: math.Inf(1)}); err == nil {
 		t.Error("an infinite event period was accepted")
 	}
 }

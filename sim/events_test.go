@@ -25,7 +25,7 @@ func TestDenseThroughEventsIsIdentical(t *testing.T) {
 	csv.WriteString("sequence,t,channel,value\n")
 	for n := range 32 {
 		for k := range set.T {
-			for c, v := range set.Seq(n)[k*set.I : (k+1)*set.I] {
+			for c, v := range set.Sequence(n, nil)[k*set.I : (k+1)*set.I] {
 				fmt.Fprintf(&csv, "%d,%s,%d,%s\n", n, strconv.FormatFloat(float64(k)*1e-3, 'g', -1, 64), c, strconv.FormatFloat(v, 'g', -1, 64))
 			}
 		}
@@ -34,14 +34,14 @@ func TestDenseThroughEventsIsIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set.N, set.X = 32, set.X[:32*set.T*set.I]
+	set = set.Head(32)
 	for _, name := range []string{"ART_STPN_h11", "ART_STPNf_h13", "ART_FW_S1_h20", "ART_HebbFF_h26", "ART_LSTM_h9"} {
 		net := network(t, name)
-		dense, err := sim.Run(context.Background(), net, workload.FromSet(set, period), sim.Options{Period: float64(period), Clocked: true})
+		dense, err := sim.Run(context.Background(), net, workload.FromSet(set), sim.Options{Period: float64(period), Clocked: true, Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := sim.Run(context.Background(), net, events, sim.Options{Period: float64(period), KeepSteps: true})
+		ev, err := sim.Run(context.Background(), net, events, sim.Options{Period: float64(period), KeepSteps: true, Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func BenchmarkSilence(b *testing.B) {
 	const period = workload.Tick(1_000_000)
 	rng := rand.New(rand.NewPCG(1, 1))
 	mk := func(spread bool) *workload.Stream {
-		s := &workload.Stream{Name: "bench", N: 1, I: 37, Seqs: make([]workload.Sequence, 1)}
+		s := workload.NewBuilder("bench", 1, 37)
 		var t workload.Tick
 		for k := range steps {
 			if k > 0 {
@@ -101,9 +101,11 @@ func BenchmarkSilence(b *testing.B) {
 					t += workload.Tick(rng.ExpFloat64() * 3.6e9)
 				}
 			}
-			s.Seqs[0].Steps = append(s.Seqs[0].Steps, workload.Step{T: t, Chan: []int32{int32(rng.IntN(37))}, Value: []float64{1}})
+			if err := s.Add(0, t, []int32{int32(rng.IntN(37))}, []float64{1}); err != nil {
+				b.Fatal(err)
+			}
 		}
-		return s
+		return s.Stream()
 	}
 	for _, name := range []string{"ART_STPN_h11", "ART_STPN_scalarSTP_h20", "ART_FW_S1_h20"} {
 		net := network(b, name)

@@ -34,9 +34,10 @@ type Options struct {
 	// > 0 unless the run is Clocked. It is a float64 so that no step period
 	// overflows the tick arithmetic.
 	Period float64
-	// Clocked says the stream is a dense set at one step per period
-	// (workload.FromSet): step k is at k periods and lasts exactly one
-	// period (Δ ≡ 1), whatever its timestamps, which are not used.
+	// Clocked says the stream is run at one step per period: step k is at
+	// k periods and lasts exactly one period (Δ ≡ 1), whatever its
+	// timestamps, which are not used. A dense set's stream
+	// (workload.FromSet) is always run so.
 	Clocked bool
 	// StepSeconds is the step period in seconds; a clocked step k is at
 	// k·StepSeconds (Result.Times).
@@ -59,6 +60,10 @@ type Options struct {
 	// a network that reads its heads at every step (an agent's action
 	// logits and value).
 	Outputs bool
+	// Logits keeps every sequence's readout (Result.Logits); without it a
+	// run keeps only the predicted class, so that N sequences do not hold
+	// N·classes values nobody asked for.
+	Logits bool
 }
 
 // Result is what a run produced. Steps are stored flat: sequence n's are
@@ -76,8 +81,8 @@ type Result struct {
 	Deltas []float64
 	Active []int
 	// Logits holds the first head's output after the last step (the
-	// readout), [N][Classes]; a sequence with no steps reads out the
-	// initial state.
+	// readout), [N][Classes], when Options.Logits asked for it (else nil);
+	// a sequence with no steps reads out the initial state.
 	Logits []float64
 	// Outputs holds, per head, its output at every step, flat like PerStep
 	// ([steps][head size]), when Options.Outputs asked for them and the
@@ -205,12 +210,13 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 			return nil, err
 		}
 	}
+	opt.Clocked = opt.Clocked || in.Clocked()
 	if !opt.Clocked && (!(opt.Period > 0) || math.IsInf(opt.Period, 1)) {
 		return nil, fmt.Errorf("sim: step period %g ticks, want a finite number > 0", opt.Period)
 	}
 	res := &Result{N: in.N, Classes: net.Classes, Offsets: make([]int, in.N+1)}
-	for n, q := range in.Seqs {
-		res.Offsets[n+1] = res.Offsets[n] + len(q.Steps)
+	for n := range in.N {
+		res.Offsets[n+1] = res.Offsets[n] + in.SeqLen(n)
 	}
 	steps := res.Offsets[in.N]
 	res.PerStep = make([]energy.Paper, steps)
@@ -219,7 +225,9 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 		res.Deltas = make([]float64, steps)
 		res.Active = make([]int, steps)
 	}
-	res.Logits = make([]float64, in.N*net.Classes)
+	if opt.Logits {
+		res.Logits = make([]float64, in.N*net.Classes)
+	}
 	res.Predicted = make([]int, in.N)
 	if opt.Outputs && net.EveryStep() {
 		for _, h := range net.Heads() {
@@ -352,6 +360,8 @@ type worker struct {
 	// cells adds up the writes of every plastic cell over the sequences
 	// this worker ran, per array (Meter.Cells).
 	cells [][]int64
+	// logits holds the readout of the sequence being finished.
+	logits []float64
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
@@ -397,16 +407,14 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 	if w.seed != nil {
 		w.seed.Seed(n)
 	}
-	steps := in.Seqs[n].Steps
-	for k := range steps {
-		st := &steps[k]
+	for k := range in.SeqLen(n) {
 		delta := 1.0
 		if k > 0 && !opt.Clocked {
-			delta = float64(st.T-steps[k-1].T) / opt.Period
+			delta = float64(in.Time(n, k)-in.Time(n, k-1)) / opt.Period
 		}
-		st.Dense(w.x)
+		active := in.Input(n, k, w.x)
 		e := w.r.StepFor(w.x, delta)
-		if err := w.record(w.r, in, n, k, e, delta, res, opt); err != nil {
+		if err := w.record(w.r, in, n, k, e, delta, active, res, opt); err != nil {
 			return err
 		}
 	}
@@ -417,9 +425,9 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 // lock-step; lanes past the set run on zeros and are not recorded. It
 // returns the first failing sequence and its error.
 func (w *worker) lanes(in *workload.Stream, n, ns int, res *Result, opt Options) (int, error) {
-	T := len(in.Seqs[n].Steps)
+	T := in.SeqLen(n)
 	for l := 1; l < ns; l++ {
-		if len(in.Seqs[n+l].Steps) != T {
+		if in.SeqLen(n+l) != T {
 			// Not one length: one at a time.
 			for i := n; i < n+ns; i++ {
 				if err := w.sequence(in, i, res, opt); err != nil {
@@ -432,10 +440,11 @@ func (w *worker) lanes(in *workload.Stream, n, ns int, res *Result, opt Options)
 	w.blk.Reset()
 	var e [synapse.Lanes]energy.Paper
 	var errs [synapse.Lanes]error
+	var active [synapse.Lanes]int
 	for k := range T {
 		for l, x := range w.xs {
 			if l < ns {
-				in.Seqs[n+l].Steps[k].Dense(x)
+				active[l] = in.Input(n+l, k, x)
 			} else {
 				clear(x)
 			}
@@ -443,7 +452,7 @@ func (w *worker) lanes(in *workload.Stream, n, ns int, res *Result, opt Options)
 		w.blk.Step(w.xs, e[:])
 		for l := range ns {
 			if errs[l] == nil {
-				errs[l] = w.record(w.blk.Runner(l), in, n+l, k, e[l], 1, res, opt)
+				errs[l] = w.record(w.blk.Runner(l), in, n+l, k, e[l], 1, active[l], res, opt)
 			}
 		}
 	}
@@ -459,10 +468,9 @@ func (w *worker) lanes(in *workload.Stream, n, ns int, res *Result, opt Options)
 }
 
 // record keeps what step k of sequence n did on runner r: its paper
-// energy e, head outputs, timing and counts.
-func (w *worker) record(r *synapse.Runner, in *workload.Stream, n, k int, e energy.Paper, delta float64, res *Result, opt Options) error {
-	steps := in.Seqs[n].Steps
-	st := &steps[k]
+// energy e, head outputs, timing (a step of length delta with active
+// nonzero inputs) and counts.
+func (w *worker) record(r *synapse.Runner, in *workload.Stream, n, k int, e energy.Paper, delta float64, active int, res *Result, opt Options) error {
 	off := res.Offsets[n]
 	if !finite(float64(e)) {
 		return &NumericError{Sequence: n, Step: k, Quantity: "the paper energy", Value: float64(e)}
@@ -473,13 +481,7 @@ func (w *worker) record(r *synapse.Runner, in *workload.Stream, n, k int, e ener
 		copy(out[(off+k)*len(v):], v)
 	}
 	if opt.KeepSteps {
-		active := 0
-		for _, v := range st.Value {
-			if v != 0 {
-				active++
-			}
-		}
-		t := workload.Seconds(st.T)
+		t := workload.Seconds(in.Time(n, k))
 		if opt.Clocked {
 			t = float64(k) * opt.StepSeconds
 		}
@@ -494,8 +496,8 @@ func (w *worker) record(r *synapse.Runner, in *workload.Stream, n, k int, e ener
 		}
 		// A step lasts until the next step of its sequence; the last
 		// step, like every step of a clocked input, one period.
-		if k+1 < len(steps) && !opt.Clocked {
-			c.Seconds = workload.Seconds(steps[k+1].T - st.T)
+		if k+1 < in.SeqLen(n) && !opt.Clocked {
+			c.Seconds = workload.Seconds(in.Time(n, k+1) - in.Time(n, k))
 		} else {
 			c.Periods = 1
 		}
@@ -540,23 +542,26 @@ func (w *worker) add(res *Result, n, i int, c *energy.Counts) {
 
 // finish reads sequence n's logits out of runner r after its last step.
 func (w *worker) finish(r *synapse.Runner, in *workload.Stream, n int, res *Result) error {
-	steps := in.Seqs[n].Steps
+	steps := in.SeqLen(n)
 	off := res.Offsets[n]
-	logits := res.Logits[n*res.Classes : (n+1)*res.Classes]
-	copy(logits, r.Logits())
+	logits := append(w.logits[:0], r.Logits()...)
+	w.logits = logits
+	if res.Logits != nil {
+		copy(res.Logits[n*res.Classes:(n+1)*res.Classes], logits)
+	}
 	if res.Counts != nil && !w.every {
 		// The readout of a network read once per sequence, when its heads
 		// are metered (a design whose scope is the whole network).
 		i := -1
-		if len(steps) > 0 {
-			i = off + len(steps) - 1
+		if steps > 0 {
+			i = off + steps - 1
 		}
 		w.add(res, n, i, r.Counts())
 	}
 	best := 0
 	for c, v := range logits {
 		if !finite(v) {
-			return &NumericError{Sequence: n, Step: len(steps) - 1, Quantity: fmt.Sprintf("logit %d", c), Value: v}
+			return &NumericError{Sequence: n, Step: steps - 1, Quantity: fmt.Sprintf("logit %d", c), Value: v}
 		}
 		if v > logits[best] {
 			best = c

@@ -18,19 +18,22 @@ func network(t testing.TB, name string) *synapse.Network { return fixture.Networ
 
 const period = workload.Tick(workload.TicksPerSecond)
 
-func referenceSet(t *testing.T) *workload.Stream { return workload.FromSet(fixture.ART(t), period) }
+func referenceSet(t *testing.T) *workload.Stream { return workload.FromSet(fixture.ART(t)) }
 
 // Results are bit-identical whatever the number of workers.
 func TestWorkersDoNotChangeResults(t *testing.T) {
 	set := referenceSet(t)
 	for _, name := range []string{"ART_STPN_h11", "ART_FW_S1_h20", "ART_MODPLAST_h17"} {
 		net := network(t, name)
-		base, err := sim.Run(context.Background(), net, set, sim.Options{Workers: 1, Period: float64(period)})
+		base, err := sim.Run(context.Background(), net, set, sim.Options{Workers: 1, Period: float64(period), Logits: true})
 		if err != nil {
 			t.Fatal(err)
 		}
+		if len(base.Logits) != set.N*net.Classes {
+			t.Fatalf("%s: %d logits kept, want %d", name, len(base.Logits), set.N*net.Classes)
+		}
 		for _, w := range []int{2, 3, 8, 200} {
-			got, err := sim.Run(context.Background(), net, set, sim.Options{Workers: w, Period: float64(period)})
+			got, err := sim.Run(context.Background(), net, set, sim.Options{Workers: w, Period: float64(period), Logits: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,8 +74,8 @@ func TestSummaryMatchesReferenceMetrics(t *testing.T) {
 }
 
 func TestRunRefusesWrongWidth(t *testing.T) {
-	set := &workload.Set{Name: "x.npy", N: 1, T: 2, I: 5, X: make([]float64, 10)}
-	_, err := sim.Run(context.Background(), network(t, "ART_LSTM_h9"), workload.FromSet(set, period), sim.Options{Period: float64(period)})
+	set := workload.NewSet("x.npy", 1, 2, 5, make([]float64, 10))
+	_, err := sim.Run(context.Background(), network(t, "ART_LSTM_h9"), workload.FromSet(set), sim.Options{Period: float64(period)})
 	if err == nil || err.Error() != "events x.npy: 5 channels per step, the model takes 37" {
 		t.Errorf("got %v", err)
 	}
@@ -83,5 +86,34 @@ func TestRunCancelled(t *testing.T) {
 	cancel()
 	if _, err := sim.Run(ctx, network(t, "ART_LSTM_h9"), referenceSet(t), sim.Options{Period: float64(period)}); err == nil {
 		t.Error("a cancelled run returned no error")
+	}
+}
+
+// Logits are kept only when asked for; the predictions are the same either
+// way.
+func TestLogitsOnlyWhenAsked(t *testing.T) {
+	set := referenceSet(t)
+	net := network(t, "ART_STPN_h11")
+	without, err := sim.Run(context.Background(), net, set, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := sim.Run(context.Background(), net, set, sim.Options{Logits: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if without.Logits != nil || len(with.Logits) != set.N*net.Classes {
+		t.Fatalf("logits kept: %d without asking, %d when asked", len(without.Logits), len(with.Logits))
+	}
+	for n, p := range with.Predicted {
+		best := 0
+		for c, v := range with.Logits[n*net.Classes : (n+1)*net.Classes] {
+			if v > with.Logits[n*net.Classes+best] {
+				best = c
+			}
+		}
+		if without.Predicted[n] != p || p != best {
+			t.Fatalf("sequence %d: predicted %d without logits, %d with, argmax %d", n, without.Predicted[n], p, best)
+		}
 	}
 }

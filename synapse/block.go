@@ -8,7 +8,7 @@ import (
 )
 
 // Lanes is the number of sequences a Block steps in lock-step.
-const Lanes = 4
+const Lanes = 8
 
 // Block steps Lanes sequences of one network in lock-step, one network step
 // at a time, so that each synapse's trained parameters (W, λ, γ) are read
@@ -105,6 +105,7 @@ type stpnBlock struct {
 	pre []float64 // preactivations, hidden × Lanes
 	inv []float64 // 1/(‖S_r‖ + ε), hidden × Lanes
 	nz  []int32   // columns where some lane's z is nonzero
+	any []bool    // per column: some lane's z is nonzero
 	all []int32   // every column, in order
 }
 
@@ -118,6 +119,7 @@ func newSTPNBlock(s *STPN) *stpnBlock {
 		pre: make([]float64, s.hidden*Lanes),
 		inv: make([]float64, s.hidden*Lanes),
 		all: make([]int32, s.cols),
+		any: make([]bool, s.cols),
 	}
 	for c := range k.all {
 		k.all[c] = int32(c)
@@ -131,6 +133,11 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 	s := k.s
 	cols, pc := s.cols, s.p1-s.p0
 	var st [Lanes]*stpnState
+	// z = [x ; h_{t−1}] interleaved; any marks the columns some lane
+	// drives: every lane's zero columns add ±0, so reading only those is
+	// exact while every efficacy is finite.
+	clear(k.z)
+	clear(k.any)
 	for l, r := range b.runners {
 		st[l] = r.state.(*stpnState)
 		if r.probe.c != nil {
@@ -141,16 +148,11 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 		copy(z, xs[l])
 		copy(z[s.in:], st[l].h)
 		r.probe.begin(0, z, s.hidden)
-		for c, v := range z {
-			k.z[c*Lanes+l] = v
-		}
+		k.scatter(k.z, z, l)
 	}
-	// The columns some lane drives; every lane's zero columns add ±0, so
-	// reading only these is exact while every efficacy is finite.
 	k.nz = k.nz[:0]
-	for c := range cols {
-		zc := k.z[c*Lanes : c*Lanes+Lanes]
-		if zc[0] != 0 || zc[1] != 0 || zc[2] != 0 || zc[3] != 0 {
+	for c, a := range k.any[:cols] {
+		if a {
 			k.nz = append(k.nz, int32(c))
 		}
 	}
@@ -176,17 +178,41 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 			rn.probe.c.Arrays[0].Paper += paper[l]
 		}
 		e[l] = energy.Paper(paper[l])
-		// The Hebbian presynaptic vector: [x_t ; h] on the plastic columns,
-		// h the new hidden state (ART) or the one that drove the synapses.
-		z := st[l].z
-		if s.pre == arch.NewHidden {
-			copy(z[s.in:], h)
+	}
+	// The Hebbian presynaptic vector on the plastic columns: [x_t ; h], h
+	// the new hidden state (ART) or the one that drove the synapses — then
+	// it is z itself.
+	u := k.z[s.p0*Lanes : s.p1*Lanes]
+	if s.pre == arch.NewHidden {
+		copy(k.u, u)
+		for l := range b.runners {
+			h := st[l].h
+			copy(st[l].z[s.in:], h)
+			if s.in < s.p1 {
+				// the hidden columns of u: [max(p0, in), p1)
+				lo := max(s.p0, s.in)
+				dst := k.u[(lo-s.p0)*Lanes:]
+				for j, v := range h[lo-s.in : s.p1-s.in] {
+					dst[j*Lanes+l] = v
+				}
+			}
 		}
-		for c, v := range z[s.p0:s.p1] {
-			k.u[c*Lanes+l] = v
+		u = k.u
+	}
+	k.update(st, pc, u)
+}
+
+// scatter writes lane l's vector v into the interleaved dst (zeroed),
+// marking the columns where it is not zero.
+func (k *stpnBlock) scatter(dst, v []float64, l int) {
+	any := k.any[:len(v)]
+	dst = dst[l:]
+	for c, x := range v {
+		if x != 0 {
+			dst[c*Lanes] = x
+			any[c] = true
 		}
 	}
-	k.update(st, pc)
 }
 
 // readRow reads row r of every lane: S = W + F and Σ S² in one pass, then
@@ -196,47 +222,39 @@ func (k *stpnBlock) readRow(r, cols, pc int) (acc, paper [Lanes]float64) {
 	w := s.w[r*cols : (r+1)*cols]
 	row := k.row[:cols*Lanes]
 	f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
-	var s0, s1, s2, s3 float64
+	var ss [Lanes]float64
+	fixed := func(c int, v float64) { // a column without F
+		q := row[c*Lanes : c*Lanes+Lanes]
+		for l := range q {
+			q[l] = v
+			ss[l] += v * v
+		}
+	}
 	for c, v := range w[:s.p0] {
-		q := row[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
-		q[0], q[1], q[2], q[3] = v, v, v, v
-		vv := v * v
-		s0 += vv
-		s1 += vv
-		s2 += vv
-		s3 += vv
+		fixed(c, v)
 	}
 	wp := w[s.p0:s.p1]
 	rp := row[s.p0*Lanes : s.p1*Lanes]
 	if haveKernels4 {
-		ss := [Lanes]float64{s0, s1, s2, s3}
-		sumSquares4(wp, f, rp, &ss)
-		s0, s1, s2, s3 = ss[0], ss[1], ss[2], ss[3]
+		sumSquares8(wp, f, rp, &ss)
 		wp = nil
 	}
 	for c, v := range wp {
-		fc := f[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
-		q := rp[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
-		v0, v1, v2, v3 := v+fc[0], v+fc[1], v+fc[2], v+fc[3]
-		q[0], q[1], q[2], q[3] = v0, v1, v2, v3
-		s0 += v0 * v0
-		s1 += v1 * v1
-		s2 += v2 * v2
-		s3 += v3 * v3
+		fc := f[c*Lanes : c*Lanes+Lanes]
+		q := rp[c*Lanes : c*Lanes+Lanes]
+		for l, fv := range fc {
+			x := v + fv
+			q[l] = x
+			ss[l] += x * x
+		}
 	}
 	for c, v := range w[s.p1:] {
-		q := row[(s.p1+c)*Lanes : (s.p1+c)*Lanes+Lanes : (s.p1+c)*Lanes+Lanes]
-		q[0], q[1], q[2], q[3] = v, v, v, v
-		vv := v * v
-		s0 += vv
-		s1 += vv
-		s2 += vv
-		s3 += vv
+		fixed(s.p1+c, v)
 	}
-	ss := [Lanes]float64{s0, s1, s2, s3}
-	inv := [Lanes]float64{1, 1, 1, 1}
+	inv := [Lanes]float64{}
 	finite := true
 	for l, v := range ss {
+		inv[l] = 1
 		if s.stp.WeightNorm {
 			inv[l] = 1 / (math.Sqrt(v) + normEps)
 		}
@@ -248,41 +266,31 @@ func (k *stpnBlock) readRow(r, cols, pc int) (acc, paper [Lanes]float64) {
 		cs = k.all
 	}
 	if haveKernels4 {
-		var acc, paper [Lanes]float64
-		read4(row, k.z, cs, &inv, &acc, &paper)
+		read8(row, k.z, cs, &inv, &acc, &paper)
 		return acc, paper
 	}
-	var a0, a1, a2, a3, p0, p1, p2, p3 float64
-	read := func(c int) {
-		q := row[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
-		zc := k.z[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
-		g0, g1, g2, g3 := q[0], q[1], q[2], q[3]
-		if s.stp.WeightNorm {
-			g0, g1, g2, g3 = g0*inv[0], g1*inv[1], g2*inv[2], g3*inv[3]
-		}
-		a0 += g0 * zc[0]
-		a1 += g1 * zc[1]
-		a2 += g2 * zc[2]
-		a3 += g3 * zc[3]
-		p0 += zc[0] * zc[0] * math.Abs(g0)
-		p1 += zc[1] * zc[1] * math.Abs(g1)
-		p2 += zc[2] * zc[2] * math.Abs(g2)
-		p3 += zc[3] * zc[3] * math.Abs(g3)
-	}
 	for _, c := range cs {
-		read(int(c))
+		q := row[int(c)*Lanes : int(c)*Lanes+Lanes]
+		zc := k.z[int(c)*Lanes : int(c)*Lanes+Lanes]
+		for l, g := range q {
+			if s.stp.WeightNorm {
+				g *= inv[l]
+			}
+			acc[l] += g * zc[l]
+			paper[l] += zc[l] * zc[l] * math.Abs(g)
+		}
 	}
-	return [Lanes]float64{a0, a1, a2, a3}, [Lanes]float64{p0, p1, p2, p3}
+	return acc, paper
 }
 
 // update is plasticity.update for every lane (the stp rule, Hebbian, with
 // the "pre" normalisation when the layer normalises), λ and γ read once.
-func (k *stpnBlock) update(st [Lanes]*stpnState, pc int) {
+func (k *stpnBlock) update(st [Lanes]*stpnState, pc int, u []float64) {
 	s := k.s
 	p := &s.plast
 	lo, hi := -p.clamp, p.clamp
 	clamped := !math.IsInf(p.clamp, 1)
-	u := k.u[:pc*Lanes]
+	u = u[:pc*Lanes]
 	for r := range s.hidden {
 		var sc, y [Lanes]float64
 		for l := range Lanes {
@@ -298,36 +306,22 @@ func (k *stpnBlock) update(st [Lanes]*stpnState, pc int) {
 		if haveKernels4 {
 			// ((f·s)·λ) + γ·(y·u), lane by lane; s = 1 without
 			// normalisation, and f·1 is f.
-			update4(f, u, lam, gam, &sc, &y)
-			if clamped {
-				clampLanes(f, lo, hi)
-			}
-			continue
-		}
-		for c, lc := range lam {
-			gc := gam[c]
-			fc := f[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
-			uc := u[c*Lanes : c*Lanes+Lanes : c*Lanes+Lanes]
-			if s.stp.WeightNorm {
-				fc[0] = fc[0]*sc[0]*lc + gc*(y[0]*uc[0])
-				fc[1] = fc[1]*sc[1]*lc + gc*(y[1]*uc[1])
-				fc[2] = fc[2]*sc[2]*lc + gc*(y[2]*uc[2])
-				fc[3] = fc[3]*sc[3]*lc + gc*(y[3]*uc[3])
-			} else {
-				fc[0] = fc[0]*lc + gc*(y[0]*uc[0])
-				fc[1] = fc[1]*lc + gc*(y[1]*uc[1])
-				fc[2] = fc[2]*lc + gc*(y[2]*uc[2])
-				fc[3] = fc[3]*lc + gc*(y[3]*uc[3])
-			}
-			if clamped {
-				for l, v := range fc {
-					if v < lo {
-						fc[l] = lo
-					} else if v > hi {
-						fc[l] = hi
+			update8(f, u, lam, gam, &sc, &y)
+		} else {
+			for c, lc := range lam {
+				gc := gam[c]
+				fc := f[c*Lanes : c*Lanes+Lanes]
+				uc := u[c*Lanes : c*Lanes+Lanes]
+				for l, fv := range fc {
+					if s.stp.WeightNorm {
+						fv *= sc[l]
 					}
+					fc[l] = fv*lc + gc*(y[l]*uc[l])
 				}
 			}
+		}
+		if clamped {
+			clampLanes(f, lo, hi)
 		}
 	}
 }

@@ -9,10 +9,10 @@ var haveKernels4 = kernels4Available
 var kernels4Available = cpu.X86.HasAVX2
 
 //go:noescape
-func sumSquares4(w, f, row []float64, ss *[4]float64)
+func sumSquares8(w, f, row []float64, ss *[8]float64)
 
 //go:noescape
-func read4(row, z []float64, nz []int32, inv, acc, paper *[4]float64)
+func read8(row, z []float64, nz []int32, inv, acc, paper *[8]float64)
 
 //go:noescape
-func update4(f, u, lam, gam []float64, sc, y *[4]float64)
+func update8(f, u, lam, gam []float64, sc, y *[8]float64)

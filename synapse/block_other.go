@@ -5,6 +5,6 @@ package synapse
 // Without the amd64 kernels the block's pure-Go loops run.
 var haveKernels4, kernels4Available = false, false
 
-func sumSquares4(w, f, row []float64, ss *[4]float64)                 { panic("no kernel") }
-func read4(row, z []float64, nz []int32, inv, acc, paper *[4]float64) { panic("no kernel") }
-func update4(f, u, lam, gam []float64, sc, y *[4]float64)             { panic("no kernel") }
+func sumSquares8(w, f, row []float64, ss *[8]float64)                 { panic("no kernel") }
+func read8(row, z []float64, nz []int32, inv, acc, paper *[8]float64) { panic("no kernel") }
+func update8(f, u, lam, gam []float64, sc, y *[8]float64)             { panic("no kernel") }

@@ -26,7 +26,7 @@ func TestBlockLanesAreRunners(t *testing.T) {
 			single[l].Meter(energy.Meter{})
 			blk.Runner(l).Meter(energy.Meter{})
 		}
-		for _, first := range []int{0, 40, 124} {
+		for _, first := range []int{0, 40, 120} {
 			blk.Reset()
 			for l := range single {
 				single[l].Reset()

@@ -81,11 +81,11 @@ func (p *params) get(name string, shape ...int) ([]float64, error) {
 	if err := p.finite(t); err != nil {
 		return nil, err
 	}
-	return t.Data, nil
+	return t.Float64s(), nil
 }
 
 func (p *params) finite(t *checkpoint.Tensor) error {
-	for i, v := range t.Data {
+	for i, v := range t.Float64s() {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return &BuildError{File: p.sd.File, Tensor: t.Name, Msg: fmt.Sprintf("holds %v at flat index %d; weights must be finite", v, i)}
 		}
@@ -190,10 +190,10 @@ func (p *params) scalar(name string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(t.Data) != 1 {
+	if t.Len() != 1 {
 		return 0, p.errf(name, "has shape %s, config needs a scalar ([] or [1])", shapeString(t.Shape))
 	}
-	return t.Data[0], nil
+	return t.Float64s()[0], nil
 }
 
 // layerNorm returns the affine parameters of the core's layer_norm when cfg uses it.

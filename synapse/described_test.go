@@ -123,7 +123,7 @@ func (m *describedNet) stateDict() *checkpoint.StateDict {
 		pi = append(pi, m.pi[o][:]...)
 	}
 	ten := func(name string, data []float64, shape ...int) *checkpoint.Tensor {
-		return &checkpoint.Tensor{Name: "model." + name, DType: checkpoint.Float32, Shape: shape, Data: data}
+		return checkpoint.NewTensor("model."+name, shape, data)
 	}
 	return &checkpoint.StateDict{File: "described.pth", Tensors: []*checkpoint.Tensor{
 		ten("enc.conv.weight", conv, 3, 2, 3, 2), ten("enc.conv.bias", m.convB[:], 3),
@@ -310,12 +310,12 @@ heads: [{name: logits, tensor: out}]`))
 		t.Fatal(err)
 	}
 	sd := &checkpoint.StateDict{File: "gru.pth", Tensors: []*checkpoint.Tensor{
-		{Name: "rnn.weight_ih_l0", DType: checkpoint.Float32, Shape: []int{3 * H, I}, Data: flat(wih)},
-		{Name: "rnn.weight_hh_l0", DType: checkpoint.Float32, Shape: []int{3 * H, H}, Data: flat(whh)},
-		{Name: "rnn.bias_ih_l0", DType: checkpoint.Float32, Shape: []int{3 * H}, Data: bih},
-		{Name: "rnn.bias_hh_l0", DType: checkpoint.Float32, Shape: []int{3 * H}, Data: bhh},
-		{Name: "out.weight", DType: checkpoint.Float32, Shape: []int{2, H}, Data: make([]float64, 2*H)},
-		{Name: "out.bias", DType: checkpoint.Float32, Shape: []int{2}, Data: make([]float64, 2)},
+		checkpoint.NewTensor("rnn.weight_ih_l0", []int{3 * H, I}, flat(wih)),
+		checkpoint.NewTensor("rnn.weight_hh_l0", []int{3 * H, H}, flat(whh)),
+		checkpoint.NewTensor("rnn.bias_ih_l0", []int{3 * H}, bih),
+		checkpoint.NewTensor("rnn.bias_hh_l0", []int{3 * H}, bhh),
+		checkpoint.NewTensor("out.weight", []int{2, H}, make([]float64, 2*H)),
+		checkpoint.NewTensor("out.bias", []int{2}, make([]float64, 2)),
 	}}
 	net, err := synapse.Build(desc, sd)
 	if err != nil {

@@ -73,7 +73,7 @@ func wideMiconi(t *testing.T) *synapse.Network {
 		for i := range d {
 			d[i] = rng.Float64() - 0.5
 		}
-		return &checkpoint.Tensor{Name: name, DType: checkpoint.Float32, Shape: shape, Data: d}
+		return checkpoint.NewTensor(name, shape, d)
 	}
 	sd := &checkpoint.StateDict{File: "wide.pth", Tensors: []*checkpoint.Tensor{
 		ten("rnn.i2h.weight", H, I), ten("rnn.i2h.bias", H), ten("rnn.w", H, H), ten("rnn.alpha", H, H),

@@ -30,7 +30,7 @@ func rows(ten *checkpoint.Tensor) [][]float64 {
 	r, c := ten.Shape[0], ten.Shape[1]
 	out := make([][]float64, r)
 	for i := range out {
-		out[i] = ten.Data[i*c : (i+1)*c]
+		out[i] = ten.Float64s()[i*c : (i+1)*c]
 	}
 	return out
 }
@@ -73,7 +73,7 @@ const eventTol = 1e-11
 func TestEventsSTPN(t *testing.T) {
 	ts, cfg := tensors(t, "ART_STPN_h11")
 	m := &naiveSTPN{c: *cfg, W: rows(ts["rnn.weight"]), Lam: rows(ts["rnn.weight_lambda"]),
-		Gam: rows(ts["rnn.weight_gamma"]), b: ts["rnn.bias"].Data}
+		Gam: rows(ts["rnn.weight_gamma"]), b: ts["rnn.bias"].Float64s()}
 	m.c.InputSize = 37
 	net := load(t, testutil.Testdata("art", "ART_STPN_h11"))
 	if out, _ := net.DecayOutside(); out == 0 {
@@ -157,8 +157,8 @@ func TestEventsSTPNfAndHebbFF(t *testing.T) {
 		var lam, gam [][]float64
 		act, norm := math.Tanh, true
 		if name == "ART_HebbFF_h26" {
-			lam = filled(H, I, sigmoid(ts["rnn._weight_lambda"].Data[0]))
-			gam = filled(H, I, -math.Exp(ts["rnn._weight_gamma"].Data[0]))
+			lam = filled(H, I, sigmoid(ts["rnn._weight_lambda"].Float64s()[0]))
+			gam = filled(H, I, -math.Exp(ts["rnn._weight_gamma"].Float64s()[0]))
 			act, norm = sigmoid, false
 		} else {
 			lam, gam = rows(ts["rnn.weight_lambda"]), rows(ts["rnn.weight_gamma"])
@@ -168,7 +168,7 @@ func TestEventsSTPNfAndHebbFF(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		for _, seq := range sequences(t, 24) {
 			d := gaps(rng, len(seq))
-			wantE, wantH := naiveFF(W, lam, gam, ts["rnn.bias"].Data, norm, act, seq, d)
+			wantE, wantH := naiveFF(W, lam, gam, ts["rnn.bias"].Float64s(), norm, act, seq, d)
 			r.Reset()
 			var gotE []float64
 			for k, x := range seq {
@@ -185,8 +185,8 @@ func TestEventsSTPNfAndHebbFF(t *testing.T) {
 // λ = 0.9, γ = 0.5 from the config.
 func TestEventsFastWeights(t *testing.T) {
 	ts, _ := tensors(t, "ART_FW_S1_h20")
-	W, b := rows(ts["rnn.weight"]), ts["rnn.bias"].Data
-	lw, lb := ts["rnn.layer_norm.weight"].Data, ts["rnn.layer_norm.bias"].Data
+	W, b := rows(ts["rnn.weight"]), ts["rnn.bias"].Float64s()
+	lw, lb := ts["rnn.layer_norm.weight"].Float64s(), ts["rnn.layer_norm.bias"].Float64s()
 	H := len(W)
 	ln := func(v []float64) []float64 {
 		var mean, variance float64

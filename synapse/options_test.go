@@ -214,21 +214,21 @@ func TestSTPNOptions(t *testing.T) {
 					m := &naiveSTPN{c: c, W: randMatrix(rng, H, I+H, 0.8),
 						Lam: randMatrix(rng, H, P, 1.2), Gam: randMatrix(rng, H, P, 0.5)}
 					sd := &checkpoint.StateDict{File: "test.pth", Tensors: []*checkpoint.Tensor{
-						{Name: "rnn.weight", DType: checkpoint.Float32, Shape: []int{H, I + H}, Data: flat(m.W)},
-						{Name: "rnn.weight_lambda", DType: checkpoint.Float32, Shape: []int{H, P}, Data: flat(m.Lam)},
-						{Name: "rnn.weight_gamma", DType: checkpoint.Float32, Shape: []int{H, P}, Data: flat(m.Gam)},
-						{Name: "hidden2tag.weight", DType: checkpoint.Float32, Shape: []int{I, H}, Data: make([]float64, I*H)},
-						{Name: "hidden2tag.bias", DType: checkpoint.Float32, Shape: []int{I}, Data: make([]float64, I)},
+						checkpoint.NewTensor("rnn.weight", []int{H, I + H}, flat(m.W)),
+						checkpoint.NewTensor("rnn.weight_lambda", []int{H, P}, flat(m.Lam)),
+						checkpoint.NewTensor("rnn.weight_gamma", []int{H, P}, flat(m.Gam)),
+						checkpoint.NewTensor("hidden2tag.weight", []int{I, H}, make([]float64, I*H)),
+						checkpoint.NewTensor("hidden2tag.bias", []int{I}, make([]float64, I)),
 					}}
 					if c.Bias {
 						m.b = flat(randMatrix(rng, 1, H, 0.3))
-						sd.Tensors = append(sd.Tensors, &checkpoint.Tensor{Name: "rnn.bias", DType: checkpoint.Float32, Shape: []int{H}, Data: m.b})
+						sd.Tensors = append(sd.Tensors, checkpoint.NewTensor("rnn.bias", []int{H}, m.b))
 					}
 					if c.LayerNorm {
 						m.lnW, m.lnB = flat(randMatrix(rng, 1, H, 1)), flat(randMatrix(rng, 1, H, 0.2))
 						sd.Tensors = append(sd.Tensors,
-							&checkpoint.Tensor{Name: "rnn.layer_norm.weight", DType: checkpoint.Float32, Shape: []int{H}, Data: m.lnW},
-							&checkpoint.Tensor{Name: "rnn.layer_norm.bias", DType: checkpoint.Float32, Shape: []int{H}, Data: m.lnB})
+							checkpoint.NewTensor("rnn.layer_norm.weight", []int{H}, m.lnW),
+							checkpoint.NewTensor("rnn.layer_norm.bias", []int{H}, m.lnB))
 					}
 					net, err := synapse.Build(c.Network(), sd)
 					if err != nil {

@@ -70,7 +70,7 @@ func ART(c ARTConfig) (*Set, error) {
 	name := fmt.Sprintf("art(n=%d, seed=%d)", c.N, c.Seed)
 	s := &Set{
 		Name: name, N: c.N, T: ARTSteps, I: ARTWidth,
-		X:      make([]float64, c.N*ARTSteps*ARTWidth),
+		x32:    make([]float32, c.N*ARTSteps*ARTWidth), // one-hot: exact in float32
 		Labels: make([]int, c.N), LabelsName: name,
 	}
 	src := rand.NewPCG(c.Seed, artStream)
@@ -93,7 +93,7 @@ func ART(c ARTConfig) (*Set, error) {
 			sym[2*k+1] = artKeys + int(vals[k])
 		}
 		sym[6], sym[7], sym[8] = artSeparator, artSeparator, int(keys[q])
-		seq := s.Seq(n)
+		seq := s.x32[n*ARTSteps*ARTWidth : (n+1)*ARTSteps*ARTWidth]
 		for t, j := range sym {
 			seq[t*ARTWidth+j] = 1
 		}
@@ -127,7 +127,7 @@ func (s *Set) Symbols(n int) (string, error) {
 	if n < 0 || n >= s.N {
 		return "", errorf("inputs", s.Name, "sequence %d out of range [0, %d)", n, s.N)
 	}
-	seq := s.Seq(n)
+	seq := s.Sequence(n, nil)
 	var b strings.Builder
 	for t := range s.T {
 		hot := oneHot(seq[t*ARTWidth : (t+1)*ARTWidth])

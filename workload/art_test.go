@@ -20,7 +20,7 @@ func TestARTProperties(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.N != 64 || s.T != ARTSteps || s.I != ARTWidth || len(s.X) != 64*9*37 {
+		if s.N != 64 || s.T != ARTSteps || s.I != ARTWidth || len(values(s)) != 64*9*37 {
 			t.Fatalf("seed %d: shape %d×%d×%d", seed, s.N, s.T, s.I)
 		}
 		if err := artLayoutError(s); err != nil {
@@ -70,17 +70,17 @@ func TestARTReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := ART(ARTConfig{N: 256, Seed: 9})
-	if !slices.Equal(a.X, b.X) || !slices.Equal(a.Labels, b.Labels) || a.Name != b.Name {
+	if !slices.Equal(values(a), values(b)) || !slices.Equal(a.Labels, b.Labels) || a.Name != b.Name {
 		t.Error("same seed gave different sets")
 	}
 	// A shorter set is a prefix of a longer one with the same seed.
 	short, _ := ART(ARTConfig{N: 10, Seed: 9})
-	if !slices.Equal(short.X, a.X[:len(short.X)]) || !slices.Equal(short.Labels, a.Labels[:10]) {
+	if !slices.Equal(values(short), values(a)[:len(values(short))]) || !slices.Equal(short.Labels, a.Labels[:10]) {
 		t.Error("N = 10 is not a prefix of N = 256 for the same seed")
 	}
 	for _, other := range []uint64{8, 10, 9 << 32} {
 		c, _ := ART(ARTConfig{N: 256, Seed: other})
-		if slices.Equal(a.X, c.X) {
+		if slices.Equal(values(a), values(c)) {
 			t.Errorf("seeds 9 and %d gave the same inputs", other)
 		}
 	}

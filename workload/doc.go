@@ -2,17 +2,23 @@
 // recurrent network: batches read from NumPy .npy files, and a seeded
 // generator of the Associative Retrieval Task (ART).
 //
-// A [Set] is N sequences of T steps of I values, stored row-major as
-// X[(n*T+t)*I+i], with optional integer class labels, one per sequence.
-// Values are dimensionless network inputs (one-hot symbols for ART).
+// A [Set] is N sequences of T steps of I values, row-major, with optional
+// integer class labels, one per sequence. Values are dimensionless network
+// inputs (one-hot symbols for ART), held at the dtype they were read with
+// (float32 or float64) and widened one step or sequence at a time
+// ([Set.Step], [Set.Sequence]).
 //
-// # Files
+// # Files and bounds
 //
 // [LoadInputs] reads a float32 or float64 .npy array of shape [N T I];
-// [Set.LoadLabels] reads an integer .npy array of shape [N]. Both refuse
-// files larger than [MaxFileBytes] before reading them, and every problem is
-// reported as an [*Error] naming the file and what was expected versus found,
-// for example
+// [Set.LoadLabels] reads an integer .npy array of shape [N]. Both read
+// regular files, pipes and devices (/dev/stdin) in one pass through
+// internal/npyfile, the project's one .npy reader, and refuse files larger
+// than [MaxFileBytes] (4 GiB; the neurosim flag --max-input-bytes) — before
+// reading a regular file, as soon as a stream passes it. A Set costs its
+// values at their own dtype, once; labels are counted against the inputs
+// before one is read. Every problem is reported as an [*Error] naming the
+// file and what was expected versus found, for example
 //
 //	inputs x.npy: shape [128 37] has rank 2, want [N T I] (rank 3)
 //
@@ -37,9 +43,19 @@
 //
 // A [Stream] holds timestamped inputs for event-driven runs: per sequence, a
 // list of network steps at integer times ([Tick], 1 ns), each with the
-// channels that received an event and their values. [DecodeEventsCSV] and
-// [DecodeEventsNPZ] read files of events (sequence, t in seconds, channel,
-// value); all events of a sequence at the same tick form one step. [Poisson]
-// and [Bursts] generate streams from an explicit seed, and [FromSet] turns
-// dense sequences into a stream with one step per step period.
+// channels that received an event and their values, held flat (12 bytes per
+// event and per step). [LoadEvents], [DecodeEventsCSV] and [DecodeEventsNPZ]
+// read files of events (sequence, t in seconds, channel, value); all events
+// of a sequence at the same tick form one step. [Poisson] and [Bursts]
+// generate streams from an explicit seed, a [Builder] builds one by hand, and
+// [FromSet] turns a dense set into a clocked stream whose steps are counted
+// by index (Δ ≡ 1), not in nanoseconds, so no step period can overflow.
+//
+// Event files are decoded in one streaming pass: a regular file is never
+// read into memory (an .npz's four arrays are inflated side by side through
+// internal/zipread), each event is checked as it is read, and memory follows
+// the events accepted so far, so a file refused at event 0 costs O(1) however
+// much it declares. Bounds: [MaxEventsFileBytes] (1 GiB, --max-events-bytes),
+// [MaxEvents] (2^24, --max-events), [MaxSequences], [MaxChannels], and CSV
+// lines of at most 64 KiB.
 package workload

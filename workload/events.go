@@ -2,13 +2,12 @@ package workload
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strconv"
-
-	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
 // Tick is a time in integer nanoseconds, counted from the start of a
@@ -72,21 +71,42 @@ func toTicks(sec float64) (Tick, string) {
 // such sequences when no event falls in the window; they cost nothing (no
 // step, no energy) and the network's output for them is that of its initial
 // state. Event files cannot contain them (see [DecodeEventsCSV]).
+//
+// # Layout
+//
+// The events are held flat — per event a channel (4 bytes) and a value (8
+// bytes), per step a tick (8 bytes) and an offset (4 bytes), per sequence an
+// offset — so that a stream of 10⁷ events costs at most 240 MB. Steps are
+// reached with SeqLen, Time, Input and Step. Build a stream by hand with a
+// [Builder].
+//
+// # Clocked streams
+//
+// [FromSet] makes a clocked stream of a dense [Set]: step k of every
+// sequence is row k of the set, every channel present, and its time is the
+// step index k itself (Time returns k, in step periods, not nanoseconds;
+// Delta is always 1). No time is converted to nanoseconds, so any
+// step_period and any number of steps can be represented; the values stay in
+// the set, at its dtype, and are widened one step at a time by Input.
 type Stream struct {
 	Name string // file path or a description such as "poisson(n=128, ...)"
 	N, I int    // sequences, channels per step
-	Seqs []Sequence
 	// Labels are the class labels, one per sequence, or nil; LabelsName is
 	// their file path or description ("" when there are none). As in Set.
 	Labels     []int
 	LabelsName string
+
+	seqStart []int     // N+1: the steps of sequence n are [seqStart[n], seqStart[n+1])
+	tick     []Tick    // per step
+	evStart  []int32   // steps+1: the events of step s are [evStart[s], evStart[s+1])
+	ch       []int32   // per event, ascending within a step
+	val      []float64 // per event
+	set      *Set      // a clocked stream's set
+	chans    []int32   // a clocked stream's channels: 0 … I−1
 }
 
-// Sequence is one input sequence: its steps in strictly increasing time. It
-// may have no steps (see the Stream documentation).
-type Sequence struct {
-	Steps []Step
-}
+// MaxStreamEvents is the most events a stream can hold (its offsets are 32-bit).
+const MaxStreamEvents = math.MaxInt32
 
 // Step is one network step: the events of a sequence at one tick.
 type Step struct {
@@ -105,68 +125,135 @@ func (s *Step) Dense(x []float64) {
 	}
 }
 
-// Events returns the total number of events in s.
-func (s *Stream) Events() int {
-	n := 0
-	for _, q := range s.Seqs {
-		for _, st := range q.Steps {
-			n += len(st.Chan)
+// Clocked reports whether s is a dense set's clocked stream (FromSet).
+func (s *Stream) Clocked() bool { return s.set != nil }
+
+// SeqLen is the number of steps of sequence n. It panics if n is out of range.
+func (s *Stream) SeqLen(n int) int {
+	s.checkSeq(n)
+	if s.set != nil {
+		return s.set.T
+	}
+	return s.seqStart[n+1] - s.seqStart[n]
+}
+
+func (s *Stream) checkSeq(n int) {
+	if n < 0 || n >= s.N {
+		panic(fmt.Sprintf("workload: sequence %d out of range [0, %d)", n, s.N))
+	}
+}
+
+// step returns the index of step k of sequence n in the flat arrays.
+func (s *Stream) step(n, k int) int {
+	if k < 0 || k >= s.SeqLen(n) {
+		panic(fmt.Sprintf("workload: step %d of sequence %d out of range [0, %d)", k, n, s.SeqLen(n)))
+	}
+	return s.seqStart[n] + k
+}
+
+// Time is the time of step k of sequence n: its tick, or for a clocked
+// stream the step index k (in step periods).
+func (s *Stream) Time(n, k int) Tick {
+	if s.set != nil {
+		s.checkSeq(n)
+		return Tick(k)
+	}
+	return s.tick[s.step(n, k)]
+}
+
+// Delta is the length of step k of sequence n in network steps when a step
+// period lasts period ticks: 1 for the first step and for every step of a
+// clocked stream, else (t_k − t_{k−1}) / period.
+func (s *Stream) Delta(n, k int, period Tick) float64 {
+	if k == 0 || s.set != nil {
+		return 1
+	}
+	i := s.step(n, k)
+	return float64(s.tick[i]-s.tick[i-1]) / float64(period)
+}
+
+// Input writes the input vector of step k of sequence n into x (I elements,
+// widened to float64) and returns how many of its values are nonzero.
+func (s *Stream) Input(n, k int, x []float64) (active int) {
+	if s.set != nil {
+		s.set.Step(n, k, x)
+		for _, v := range x[:s.I] {
+			if v != 0 {
+				active++
+			}
+		}
+		return active
+	}
+	i := s.step(n, k)
+	clear(x[:s.I])
+	for e := s.evStart[i]; e < s.evStart[i+1]; e++ {
+		x[s.ch[e]] = s.val[e]
+		if s.val[e] != 0 {
+			active++
 		}
 	}
-	return n
+	return active
+}
+
+// Step returns step k of sequence n. For an event stream Chan and Value are
+// views of the stream (do not modify them); for a clocked stream Chan is
+// every channel and Value a new slice of the widened values.
+func (s *Stream) Step(n, k int) Step {
+	if s.set != nil {
+		v := make([]float64, s.I)
+		s.set.Step(n, k, v)
+		return Step{T: Tick(k), Chan: s.chans, Value: v}
+	}
+	i := s.step(n, k)
+	a, b := s.evStart[i], s.evStart[i+1]
+	return Step{T: s.tick[i], Chan: s.ch[a:b:b], Value: s.val[a:b:b]}
+}
+
+// Events returns the total number of events in s (N·T·I for a clocked stream).
+func (s *Stream) Events() int {
+	if s.set != nil {
+		return s.set.N * s.set.T * s.set.I
+	}
+	return len(s.ch)
 }
 
 // Steps returns the total number of network steps in s.
 func (s *Stream) Steps() int {
-	n := 0
-	for _, q := range s.Seqs {
-		n += len(q.Steps)
+	if s.set != nil {
+		return s.set.N * s.set.T
 	}
-	return n
+	return len(s.tick)
 }
 
 // Span returns the time from the first to the last step of sequence n: 0 for
-// a sequence of zero or one step. It panics if n is out of range.
+// a sequence of zero or one step (in step periods for a clocked stream). It
+// panics if n is out of range.
 func (s *Stream) Span(n int) Tick {
-	if n < 0 || n >= len(s.Seqs) {
-		panic(fmt.Sprintf("workload: sequence %d out of range [0, %d)", n, len(s.Seqs)))
-	}
-	st := s.Seqs[n].Steps
-	if len(st) < 2 {
+	k := s.SeqLen(n)
+	if k < 2 {
 		return 0
 	}
-	return st[len(st)-1].T - st[0].T
+	return s.Time(n, k-1) - s.Time(n, 0)
 }
 
 // Validate reports whether s keeps the invariants of the package's streams:
-// N, I ≥ 1, N sequences, steps in strictly increasing non-negative time, each
-// with at least one event, channels strictly ascending in [0, I), values
-// finite, labels nil or N of them, all ≥ 0. Streams built by this package
-// always pass; it is meant for streams built by hand.
+// N, I ≥ 1, steps in strictly increasing non-negative time, each with at
+// least one event, channels strictly ascending in [0, I), values finite,
+// labels nil or N of them, all ≥ 0. Streams of this package (decoders,
+// generators, Builder) always pass.
 func (s *Stream) Validate() error {
 	if s.N < 1 || s.I < 1 {
 		return errorf("events", s.Name, "%d sequences of %d channels, want N, I ≥ 1", s.N, s.I)
 	}
-	if len(s.Seqs) != s.N {
-		return errorf("events", s.Name, "%d sequences, N says %d", len(s.Seqs), s.N)
-	}
-	for n, q := range s.Seqs {
-		for k, st := range q.Steps {
-			switch {
-			case st.T < 0:
-				return errorf("events", s.Name, "sequence %d step %d: tick %d is negative", n, k, st.T)
-			case k > 0 && st.T <= q.Steps[k-1].T:
-				return errorf("events", s.Name, "sequence %d step %d: tick %d does not follow %d", n, k, st.T, q.Steps[k-1].T)
-			case len(st.Chan) == 0 || len(st.Chan) != len(st.Value):
-				return errorf("events", s.Name, "sequence %d step %d: %d channels and %d values, want as many, ≥ 1",
-					n, k, len(st.Chan), len(st.Value))
-			}
-			for j, c := range st.Chan {
-				if c < 0 || int(c) >= s.I || (j > 0 && c <= st.Chan[j-1]) {
-					return errorf("events", s.Name, "sequence %d step %d: channels %v, want strictly ascending in [0, %d)", n, k, st.Chan, s.I)
-				}
-				if v := st.Value[j]; math.IsNaN(v) || math.IsInf(v, 0) {
-					return errorf("events", s.Name, "sequence %d step %d channel %d is %v, want a finite value", n, k, c, v)
+	if s.set == nil {
+		if len(s.seqStart) != s.N+1 {
+			return errorf("events", s.Name, "%d sequences, N says %d", len(s.seqStart)-1, s.N)
+		}
+		for n := range s.N {
+			for k := range s.SeqLen(n) {
+				st := s.Step(n, k)
+				if err := checkStep(s.Name, n, k, st.T, prevTick(s, n, k), st.Chan, st.Value, s.I); err != nil {
+					return err
 				}
 			}
 		}
@@ -184,71 +271,146 @@ func (s *Stream) Validate() error {
 	return nil
 }
 
-// FromSet turns the dense set into a stream with the same inputs: step k of
-// every sequence at t = k·period, each step holding all I channels (zeros
-// included), so that an event-driven run of the stream takes exactly the
-// steps of a dense run of the set. Labels are copied. The steps' Chan slices
-// share one read-only backing array [0, 1, …, I−1].
-//
-// It panics if period ≤ 0 or (T−1)·period overflows a Tick.
-func FromSet(set *Set, period Tick) *Stream {
-	if period <= 0 {
-		panic(fmt.Sprintf("workload: FromSet period %d, want > 0", period))
+func prevTick(s *Stream, n, k int) Tick {
+	if k == 0 {
+		return -1
 	}
-	if set.T > 1 && int64(set.T-1) > math.MaxInt64/int64(period) {
-		panic(fmt.Sprintf("workload: FromSet %d steps of %d ticks overflow a Tick", set.T, period))
+	return s.Time(n, k-1)
+}
+
+// checkStep checks one step against the stream invariants.
+func checkStep(name string, n, k int, t, prev Tick, chans []int32, vals []float64, channels int) error {
+	switch {
+	case t < 0:
+		return errorf("events", name, "sequence %d step %d: tick %d is negative", n, k, t)
+	case k > 0 && t <= prev:
+		return errorf("events", name, "sequence %d step %d: tick %d does not follow %d", n, k, t, prev)
+	case len(chans) == 0 || len(chans) != len(vals):
+		return errorf("events", name, "sequence %d step %d: %d channels and %d values, want as many, ≥ 1", n, k, len(chans), len(vals))
 	}
+	for j, c := range chans {
+		if c < 0 || int(c) >= channels || (j > 0 && c <= chans[j-1]) {
+			return errorf("events", name, "sequence %d step %d: channels %v, want strictly ascending in [0, %d)", n, k, chans, channels)
+		}
+		if v := vals[j]; math.IsNaN(v) || math.IsInf(v, 0) {
+			return errorf("events", name, "sequence %d step %d channel %d is %v, want a finite value", n, k, c, v)
+		}
+	}
+	return nil
+}
+
+// A Builder assembles an event stream step by step, sequence after sequence.
+type Builder struct {
+	s   *Stream
+	seq int // the sequence steps are being added to; those below are done
+}
+
+// NewBuilder starts a stream of n sequences of the given number of channels.
+// It panics unless n, channels ≥ 1.
+func NewBuilder(name string, n, channels int) *Builder {
+	if n < 1 || channels < 1 {
+		panic(fmt.Sprintf("workload.NewBuilder: %d sequences of %d channels", n, channels))
+	}
+	s := &Stream{Name: name, N: n, I: channels, seqStart: make([]int, 1, n+1), evStart: []int32{0}}
+	return &Builder{s: s}
+}
+
+// grow reserves room for steps and events more.
+func (b *Builder) grow(steps, events int) {
+	s := b.s
+	s.tick = slices.Grow(s.tick, steps)
+	s.evStart = slices.Grow(s.evStart, steps)
+	s.ch = slices.Grow(s.ch, events)
+	s.val = slices.Grow(s.val, events)
+}
+
+// Add appends a step at time t, with values at the given channels, to
+// sequence seq. Sequences are filled in order: seq may not be below that of
+// the previous Add (sequences passed over have no steps); within a sequence
+// times strictly increase. Channels must be strictly ascending in [0, I), at
+// least one; values finite. The slices are copied.
+func (b *Builder) Add(seq int, t Tick, chans []int32, values []float64) error {
+	s := b.s
+	if seq < b.seq || seq >= s.N {
+		return errorf("events", s.Name, "sequence %d added after sequence %d (sequences are built in order, 0..%d)", seq, b.seq, s.N-1)
+	}
+	b.to(seq)
+	k := len(s.tick) - s.seqStart[seq]
+	prev := Tick(-1)
+	if k > 0 {
+		prev = s.tick[len(s.tick)-1]
+	}
+	if err := checkStep(s.Name, seq, k, t, prev, chans, values, s.I); err != nil {
+		return err
+	}
+	if len(s.ch)+len(chans) > MaxStreamEvents {
+		return errorf("events", s.Name, "more than the %d events a stream can hold", MaxStreamEvents)
+	}
+	b.push(t, chans, values)
+	return nil
+}
+
+// to closes the sequences before seq: seqStart gets the start of every
+// sequence up to seq.
+func (b *Builder) to(seq int) {
+	for b.seq < seq {
+		b.s.seqStart = append(b.s.seqStart, len(b.s.tick))
+		b.seq++
+	}
+}
+
+// push appends a checked step to the current sequence.
+func (b *Builder) push(t Tick, chans []int32, values []float64) {
+	s := b.s
+	s.tick = append(s.tick, t)
+	s.ch = append(s.ch, chans...)
+	s.val = append(s.val, values...)
+	s.evStart = append(s.evStart, int32(len(s.ch)))
+}
+
+// Stream returns the stream built (the sequences not reached have no steps).
+// The Builder must not be used afterwards.
+func (b *Builder) Stream() *Stream {
+	b.to(b.s.N)
+	return b.s
+}
+
+// FromSet returns the clocked stream of a dense set: step k of every
+// sequence is row k, every channel present (zeros included), so that a run
+// of the stream takes exactly the steps of the reference evaluation of the
+// set, Δ ≡ 1. The stream refers to the set (nothing is copied); labels are
+// shared.
+func FromSet(set *Set) *Stream {
 	chans := make([]int32, set.I)
 	for i := range chans {
 		chans[i] = int32(i)
 	}
-	chans = chans[:set.I:set.I]
-	vals := slices.Clone(set.X)
-	steps := make([]Step, set.N*set.T)
-	s := &Stream{
-		Name: set.Name, N: set.N, I: set.I, Seqs: make([]Sequence, set.N),
-		Labels: slices.Clone(set.Labels), LabelsName: set.LabelsName,
+	return &Stream{
+		Name: set.Name, N: set.N, I: set.I, set: set, chans: chans[:set.I:set.I],
+		Labels: set.Labels, LabelsName: set.LabelsName,
 	}
-	for n := range set.N {
-		seq := steps[n*set.T : (n+1)*set.T : (n+1)*set.T]
-		for k := range seq {
-			off := (n*set.T + k) * set.I
-			seq[k] = Step{T: Tick(k) * period, Chan: chans, Value: vals[off : off+set.I : off+set.I]}
-		}
-		s.Seqs[n].Steps = seq
-	}
-	return s
 }
 
 // LoadLabels reads an integer .npy array of shape [N], one non-negative class
 // index per sequence of s, with the rules of [Set.LoadLabels], and sets
 // s.Labels and s.LabelsName. On error s is unchanged.
 func (s *Stream) LoadLabels(path string) error {
-	a, err := npyfile.ReadFile(path, MaxFileBytes)
+	labels, err := loadLabels(path, s.N, s.Name)
 	if err != nil {
-		return wrap("labels", path, err)
+		return err
 	}
-	return s.labels(path, a)
+	s.Labels, s.LabelsName = labels, path
+	return nil
 }
 
 // DecodeLabels is LoadLabels for the bytes of a .npy file; name is used in
 // errors and as s.LabelsName.
 func (s *Stream) DecodeLabels(name string, data []byte) error {
-	a, err := npyfile.Decode(data)
+	labels, err := readLabels(name, bytes.NewReader(data), int64(len(data)), s.N, s.Name)
 	if err != nil {
-		return wrap("labels", name, err)
-	}
-	return s.labels(name, a)
-}
-
-// labels validates through Set.labels so that sets and streams accept exactly
-// the same label files.
-func (s *Stream) labels(name string, a *npyfile.Array) error {
-	tmp := &Set{Name: s.Name, N: s.N}
-	if err := tmp.labels(name, a); err != nil {
 		return err
 	}
-	s.Labels, s.LabelsName = tmp.Labels, tmp.LabelsName
+	s.Labels, s.LabelsName = labels, name
 	return nil
 }
 
@@ -268,32 +430,47 @@ func (s *Stream) CheckLabels(classes int) error {
 	return tmp.CheckLabels(classes)
 }
 
+// Seconds converts the time t of a step of s to seconds: t ns for an event
+// stream, t step periods of period seconds for a clocked one (computed in
+// float64, so any period and step count is representable).
+func (s *Stream) Seconds(t Tick, period float64) float64 {
+	if s.set != nil {
+		return float64(t) * period
+	}
+	return Seconds(t)
+}
+
 // WriteCSV writes s in the CSV event format read by [DecodeEventsCSV]:
 // events in sequence order, then time, then channel, times in seconds in the
 // shortest form that parses back to the same float64. Reading the output
 // gives back s (labels aside) when every tick is below 2⁵¹ (about 26 days):
 // then Seconds and ToTicks round-trip exactly. Sequences without steps cannot
-// be written (the format has no way to say they exist) and are refused.
+// be written (the format has no way to say they exist) and are refused, as
+// are clocked streams (their times are step indices, not seconds).
 func (s *Stream) WriteCSV(w io.Writer) error {
-	for n, q := range s.Seqs {
-		if len(q.Steps) == 0 {
+	if s.set != nil {
+		return errorf("events", s.Name, "a clocked stream (a dense set) has no event times to write")
+	}
+	for n := range s.N {
+		if s.SeqLen(n) == 0 {
 			return errorf("events", s.Name, "sequence %d has no events and cannot be written as CSV", n)
 		}
 	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(csvHeader + "\n")
 	var buf []byte
-	for n, q := range s.Seqs {
-		for _, st := range q.Steps {
+	for n := range s.N {
+		for k := range s.SeqLen(n) {
+			st := s.Step(n, k)
 			sec := Seconds(st.T)
-			for k, c := range st.Chan {
+			for j, c := range st.Chan {
 				buf = strconv.AppendInt(buf[:0], int64(n), 10)
 				buf = append(buf, ',')
 				buf = strconv.AppendFloat(buf, sec, 'g', -1, 64)
 				buf = append(buf, ',')
 				buf = strconv.AppendInt(buf, int64(c), 10)
 				buf = append(buf, ',')
-				buf = strconv.AppendFloat(buf, st.Value[k], 'g', -1, 64)
+				buf = strconv.AppendFloat(buf, st.Value[j], 'g', -1, 64)
 				buf = append(buf, '\n')
 				bw.Write(buf)
 			}

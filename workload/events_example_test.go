@@ -20,10 +20,10 @@ func ExampleDecodeEventsCSV() {
 	}
 	fmt.Println(s.N, "sequences,", s.Events(), "events")
 	x := make([]float64, s.I)
-	for n, q := range s.Seqs {
-		for _, st := range q.Steps {
-			st.Dense(x)
-			fmt.Printf("sequence %d t=%g s: %v\n", n, workload.Seconds(st.T), x)
+	for n := range s.N {
+		for k := range s.SeqLen(n) {
+			s.Input(n, k, x)
+			fmt.Printf("sequence %d t=%g s: %v\n", n, workload.Seconds(s.Time(n, k)), x)
 		}
 	}
 
@@ -37,13 +37,21 @@ func ExampleDecodeEventsCSV() {
 	// events in.csv: line 2: channel 3 is out of range: the model's input size is 3 (channels 0..2)
 }
 
+// The seed-7 stream of testdata/events/poisson_seed7.csv, which an
+// independent Python port of the algorithm wrote: its rows per sequence are
+// the counts shown (every event at its own tick, so one step each).
 func ExamplePoisson() {
-	s, err := workload.Poisson(workload.PoissonConfig{N: 2, Channels: 4, Rate: 50, Duration: 0.1, Seed: 1})
+	s, err := workload.Poisson(workload.PoissonConfig{N: 3, Channels: 5, Rate: 20, Duration: 0.5, Seed: 7})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(s.Name)
 	for n := range s.N {
-		fmt.Printf("sequence %d: %d steps, span %.6f s\n", n, len(s.Seqs[n].Steps), workload.Seconds(s.Span(n)))
+		fmt.Printf("sequence %d: %d steps\n", n, s.SeqLen(n))
 	}
+	// Output:
+	// poisson(n=3, channels=5, rate=20 Hz, duration=0.5 s, value=1, seed=7)
+	// sequence 0: 46 steps
+	// sequence 1: 46 steps
+	// sequence 2: 50 steps
 }

@@ -185,8 +185,8 @@ func genSpan(what, field string, sec float64) (Tick, error) {
 // so that the count actually drawn exceeds MaxEvents only with negligible
 // probability (it is still checked while generating).
 func checkMean(what string, mean float64) error {
-	if mean > MaxEvents/2 {
-		return errorf(what, "", "%.4g events expected, more than the %d allowed (half of MaxEvents)", mean, MaxEvents/2)
+	if mean > float64(maxEvents()/2) {
+		return errorf(what, "", "%.4g events expected, more than the %d allowed (half of MaxEvents)", mean, maxEvents()/2)
 	}
 	return nil
 }
@@ -253,7 +253,7 @@ type event struct {
 // run draws every sequence; windows calls emit for each window [start, end)
 // of a channel, in time order.
 func (g *gen) run(what string, windows func(emit func(start, end Tick) error) error) (*Stream, error) {
-	s := &Stream{Name: g.name, N: g.n, I: g.channels, Seqs: make([]Sequence, g.n)}
+	b := NewBuilder(g.name, g.n, g.channels)
 	total := 0
 	var evs []event
 	for n := range g.n {
@@ -272,8 +272,8 @@ func (g *gen) run(what string, windows func(emit func(start, end Tick) error) er
 					if k == last {
 						continue
 					}
-					if total++; total > MaxEvents {
-						return errorf(what, g.name, "more than the %d events allowed", MaxEvents)
+					if total++; total > maxEvents() {
+						return errorf(what, g.name, "more than the %d events allowed", maxEvents())
 					}
 					evs = append(evs, event{k, int32(c)})
 					last = k
@@ -283,16 +283,17 @@ func (g *gen) run(what string, windows func(emit func(start, end Tick) error) er
 				return nil, err
 			}
 		}
-		s.Seqs[n].Steps = group(evs, g.value)
+		b.to(n)
+		group(b, evs, g.value)
 	}
-	return s, nil
+	return b.Stream(), nil
 }
 
 // group sorts a sequence's events by (tick, channel), all distinct, and
-// makes them steps of the given value.
-func group(evs []event, value float64) []Step {
+// appends them as steps of the given value to b's current sequence.
+func group(b *Builder, evs []event, value float64) {
 	if len(evs) == 0 {
-		return nil
+		return
 	}
 	slices.SortFunc(evs, func(a, b event) int {
 		if a.t != b.t {
@@ -309,21 +310,21 @@ func group(evs []event, value float64) []Step {
 			nsteps++
 		}
 	}
-	steps := make([]Step, 0, nsteps)
-	chans := make([]int32, len(evs))
-	vals := make([]float64, len(evs))
+	b.grow(nsteps, len(evs))
+	var chans []int32
+	var vals []float64
 	for k := 0; k < len(evs); {
 		j := k + 1
 		for j < len(evs) && evs[j].t == evs[k].t {
 			j++
 		}
+		chans, vals = chans[:0], vals[:0]
 		for i := k; i < j; i++ {
-			chans[i], vals[i] = evs[i].c, value
+			chans, vals = append(chans, evs[i].c), append(vals, value)
 		}
-		steps = append(steps, Step{T: evs[k].t, Chan: chans[k:j:j], Value: vals[k:j:j]})
+		b.push(evs[k].t, chans, vals)
 		k = j
 	}
-	return steps
 }
 
 // portableLog is the natural logarithm of x > 0 (finite, normal or not) by

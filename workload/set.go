@@ -1,23 +1,35 @@
 package workload
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/neurosim/neurosim/internal/input"
 	"github.com/neurosim/neurosim/internal/npyfile"
 )
 
-// MaxFileBytes bounds the size of an inputs or labels file; larger files are
-// refused before they are read.
-const MaxFileBytes int64 = 4 << 30
+// DefaultMaxFileBytes is the default of MaxFileBytes.
+const DefaultMaxFileBytes int64 = 4 << 30
 
-// Set is a batch of N input sequences of T steps of I values, row-major
-// X[n][t][i] = X[(n*T+t)*I+i].
+// MaxFileBytes bounds the size of an inputs or labels file (a regular file
+// larger than this is refused before it is read, a stream when it has sent
+// this many bytes); since inputs stay at their own dtype, it also bounds the
+// memory of a Set read from a file. A program may change it at start-up,
+// before any file is read (the neurosim command does, from --max-input-bytes).
+var MaxFileBytes = DefaultMaxFileBytes
+
+// Set is a batch of N input sequences of T steps of I values, row-major:
+// value i of step t of sequence n is element (n*T+t)*I+i. The values are
+// held at the dtype they were read with (float32 or float64) and widened to
+// float64 per step or per sequence when a caller asks (Step, Sequence), so a
+// float32 file costs 4 bytes per value, once.
 type Set struct {
 	Name    string // file path or a description such as "art(n=128, seed=1)"
 	N, T, I int
@@ -25,11 +37,85 @@ type Set struct {
 	// observations [N T d1 d2 …] has I = d1·d2·… values per step, in
 	// row-major order.
 	Obs    []int
-	X      []float64 // len N*T*I, all finite
-	Labels []int     // nil when no labels; else len N, all ≥ 0
+	Labels []int // nil when no labels; else len N, all ≥ 0
 	// LabelsName is the file path or description the labels came from;
 	// "" when there are no labels.
 	LabelsName string
+
+	x32 []float32 // the values, when held as float32
+	x64 []float64 // the values, when held as float64
+}
+
+// NewSet returns a set of n sequences of t steps of i values, holding x (not
+// a copy). It panics unless n, t, i ≥ 1 and len(x) = n·t·i: building a set
+// by hand is the caller's own business, unlike reading one from a file.
+func NewSet(name string, n, t, i int, x []float64) *Set {
+	if n < 1 || t < 1 || i < 1 || len(x) != n*t*i {
+		panic(fmt.Sprintf("workload.NewSet: %d values for %d×%d×%d", len(x), n, t, i))
+	}
+	return &Set{Name: name, N: n, T: t, I: i, x64: x}
+}
+
+// DType is "float32" or "float64": how the values are held.
+func (s *Set) DType() string {
+	if s.x32 != nil {
+		return "float32"
+	}
+	return "float64"
+}
+
+// Step writes the I values of step t of sequence n, widened to float64, into
+// dst[:I]. It panics if n, t are out of range or dst is shorter than I.
+func (s *Set) Step(n, t int, dst []float64) {
+	if n < 0 || n >= s.N || t < 0 || t >= s.T {
+		panic(fmt.Sprintf("workload: step %d of sequence %d out of range [0, %d)×[0, %d)", t, n, s.T, s.N))
+	}
+	off := (n*s.T + t) * s.I
+	if s.x32 != nil {
+		for i, v := range s.x32[off : off+s.I] {
+			dst[i] = float64(v)
+		}
+		return
+	}
+	copy(dst[:s.I], s.x64[off:off+s.I])
+}
+
+// Sequence returns the T·I values of sequence n, step-major, widened to
+// float64 into dst (grown if its capacity is short): one sequence at a time,
+// as a worker needs it. It panics if n is out of range.
+func (s *Set) Sequence(n int, dst []float64) []float64 {
+	if n < 0 || n >= s.N {
+		panic(fmt.Sprintf("workload: sequence %d out of range [0, %d)", n, s.N))
+	}
+	w := s.T * s.I
+	if cap(dst) < w {
+		dst = make([]float64, w)
+	}
+	dst = dst[:w]
+	for t := range s.T {
+		s.Step(n, t, dst[t*s.I:])
+	}
+	return dst
+}
+
+// Head returns the set of the first n sequences of s (and their labels),
+// sharing its values. It panics unless 1 ≤ n ≤ N.
+func (s *Set) Head(n int) *Set {
+	if n < 1 || n > s.N {
+		panic(fmt.Sprintf("workload: Head(%d) of %d sequences", n, s.N))
+	}
+	h := *s
+	h.N = n
+	w := n * s.T * s.I
+	if s.x32 != nil {
+		h.x32 = s.x32[:w:w]
+	} else {
+		h.x64 = s.x64[:w:w]
+	}
+	if s.Labels != nil {
+		h.Labels = s.Labels[:n:n]
+	}
+	return &h
 }
 
 // Error reports a workload file, or a setting, that cannot be used.
@@ -53,11 +139,15 @@ func errorf(what, name, format string, args ...any) error {
 	return &Error{What: what, Name: name, Msg: fmt.Sprintf(format, args...)}
 }
 
-// wrap turns an error of npyfile or the file system into an *Error.
-func wrap(what, name string, err error) error {
+// wrap turns an error of npyfile, zipread or the file system into an *Error;
+// flag names the command-line flag that raises a size limit.
+func wrap(what, name string, err error, flag string) error {
 	msg := oneLine(err.Error())
 	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		msg = "cannot " + pe.Op + ": " + oneLine(pe.Err.Error())
+	}
+	if _, ok := errors.AsType[*input.SizeError](err); ok && flag != "" {
+		msg += " (" + flag + ")"
 	}
 	return &Error{What: what, Name: name, Msg: msg, Err: err}
 }
@@ -80,104 +170,252 @@ func oneLine(s string) string {
 	return b.String()
 }
 
-// Seq returns the T*I values of sequence n, step-major, as a subslice of X
-// (no copy; its capacity ends with the sequence). It panics if n is out of
-// range.
-func (s *Set) Seq(n int) []float64 {
-	if n < 0 || n >= s.N {
-		panic(fmt.Sprintf("workload: sequence %d out of range [0, %d)", n, s.N))
-	}
-	w := s.T * s.I
-	return s.X[n*w : (n+1)*w : (n+1)*w]
-}
-
 // LoadInputs reads a float32 or float64 .npy array of shape [N T I], or of
-// observations [N T d1 d2 …] (every dimension ≥ 1, all values finite). The returned Set is named path and has no
-// labels.
+// observations [N T d1 d2 …] (every dimension ≥ 1, all values finite),
+// from path: a regular file, or a pipe or device (--inputs /dev/stdin).
+// The file is read once, through MaxFileBytes, and its values are kept at
+// their own dtype. The returned Set is named path and has no labels.
 func LoadInputs(path string) (*Set, error) {
-	a, err := npyfile.ReadFile(path, MaxFileBytes)
+	f, err := input.Open(path, MaxFileBytes)
 	if err != nil {
-		return nil, wrap("inputs", path, err)
+		return nil, wrap("inputs", path, err, "--max-input-bytes")
 	}
-	return inputs(path, a)
+	defer f.Close()
+	return readInputs(path, f, f.Size())
 }
 
 // DecodeInputs is LoadInputs for the bytes of a .npy file; name is used in
 // errors and as the Set's Name.
 func DecodeInputs(name string, data []byte) (*Set, error) {
-	a, err := npyfile.Decode(data)
-	if err != nil {
-		return nil, wrap("inputs", name, err)
-	}
-	return inputs(name, a)
+	return readInputs(name, bytes.NewReader(data), int64(len(data)))
 }
 
-func inputs(name string, a *npyfile.Array) (*Set, error) {
-	if len(a.Shape) < 3 || len(a.Shape) > 6 {
-		return nil, errorf("inputs", name, "shape %v has rank %d, want [N T I] (rank 3) or observations [N T …] (rank 3 to 6)", a.Shape, len(a.Shape))
+// ReadInputs is LoadInputs for a stream r (an fs.File, a network body):
+// read once, through MaxFileBytes; name is used in errors and as the Set's
+// Name.
+func ReadInputs(name string, r io.Reader) (*Set, error) {
+	return readInputs(name, input.LimitReader(r, MaxFileBytes), -1)
+}
+
+// readInputs reads an inputs array from r, of size bytes (-1 for a stream).
+func readInputs(name string, r io.Reader, size int64) (*Set, error) {
+	nr, err := npyfile.NewReader(r)
+	if err != nil {
+		return nil, wrap("inputs", name, err, "--max-input-bytes")
 	}
-	if a.DType != "float32" && a.DType != "float64" {
-		return nil, errorf("inputs", name, "dtype %s, want float32 or float64", a.DType)
+	if len(nr.Shape) < 3 || len(nr.Shape) > 6 {
+		return nil, errorf("inputs", name, "shape %v has rank %d, want [N T I] (rank 3) or observations [N T …] (rank 3 to 6)", nr.Shape, len(nr.Shape))
 	}
-	n, t, i := a.Shape[0], a.Shape[1], 1
-	for _, d := range a.Shape[2:] {
+	if nr.DType != npyfile.Float32 && nr.DType != npyfile.Float64 {
+		return nil, errorf("inputs", name, "dtype %s, want float32 or float64", nr.DType)
+	}
+	// The header's size is checked first: it bounds the product of the
+	// dimensions, which then cannot overflow.
+	if err := checkData(name, "inputs", &nr.Header, size); err != nil {
+		return nil, err
+	}
+	n, t, i := nr.Shape[0], nr.Shape[1], 1
+	for _, d := range nr.Shape[2:] {
 		i *= d
 	}
 	if n == 0 || t == 0 || i == 0 {
-		return nil, errorf("inputs", name, "shape %v has a zero dimension, want N, T, I ≥ 1", a.Shape)
+		return nil, errorf("inputs", name, "shape %v has a zero dimension, want every dimension ≥ 1", nr.Shape)
 	}
-	for k, v := range a.Float {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, errorf("inputs", name, "sequence %d step %d channel %d is %v, want a finite value",
-				k/(t*i), k/i%t, k%i, v)
+	s := &Set{Name: name, N: n, T: t, I: i, Obs: append([]int(nil), nr.Shape[2:]...)}
+	// A chunk of values starting at element k is checked at once; the
+	// first non-finite value is named by sequence, step and channel.
+	bad := func(k int, v float64) error {
+		return errorf("inputs", name, "sequence %d step %d channel %d is %v, want a finite value", k/(t*i), k/i%t, k%i, v)
+	}
+	if nr.DType == npyfile.Float32 {
+		s.x32, err = readElems(nr, size >= 0, nr.ReadFloat32, func(k int, vs []float32) error {
+			for j, v := range vs {
+				if v-v != 0 { // NaN or ±Inf
+					return bad(k+j, float64(v))
+				}
+			}
+			return nil
+		})
+	} else {
+		s.x64, err = readElems(nr, size >= 0, nr.ReadFloat64, func(k int, vs []float64) error {
+			for j, v := range vs {
+				if v-v != 0 {
+					return bad(k+j, v)
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, inputErr("inputs", name, err)
+	}
+	if nr.Fortran {
+		s.x32, s.x64 = fortran(s.x32, nr.Shape), fortran(s.x64, nr.Shape)
+	}
+	return s, nil
+}
+
+func fortran[T any](x []T, shape []int) []T {
+	if x == nil {
+		return nil
+	}
+	return npyfile.FortranToC(x, shape)
+}
+
+// checkData compares the data an array's header claims with the bytes of a
+// file of known size (size ≥ 0), and with MaxFileBytes.
+func checkData(name, what string, h *npyfile.Header, size int64) error {
+	need := h.DataBytes()
+	if size >= 0 {
+		switch have := size - h.DataOffset; {
+		case need > have:
+			return errorf(what, name, "header claims shape %v of %s, more than the %d bytes of data present", h.Shape, h.DType, have)
+		case need < have:
+			return errorf(what, name, "holds %d bytes of data, shape %v of %s needs %d", have, h.Shape, h.DType, need)
 		}
 	}
-	return &Set{Name: name, N: n, T: t, I: i, Obs: append([]int(nil), a.Shape[2:]...), X: a.Float}, nil
+	if need > MaxFileBytes {
+		return errorf(what, name, "header claims shape %v of %s (%d bytes), more than the %d bytes allowed (--max-input-bytes)",
+			h.Shape, h.DType, need, MaxFileBytes)
+	}
+	return nil
+}
+
+// inputErr turns a read error into an *Error, unless it already is one.
+func inputErr(what, name string, err error) error {
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	return wrap(what, name, err, "--max-input-bytes")
+}
+
+// readElems reads every element of nr through read, calling check on each
+// chunk read (with the index of its first element). When present is true the file was checked to hold them all and the slice
+// is allocated at once; from a stream it grows as elements arrive (doubling,
+// the last step to the exact length).
+func readElems[T any](nr *npyfile.Reader, present bool, read func([]T) (int, error), check func(int, []T) error) ([]T, error) {
+	total := int(nr.Len)
+	c := total
+	if !present {
+		c = min(total, 1<<16)
+	}
+	out := make([]T, 0, c)
+	for len(out) < total {
+		if len(out) == cap(out) {
+			c := 2 * cap(out)
+			if 2*c > total {
+				c = total
+			}
+			grown := make([]T, len(out), c)
+			copy(grown, out)
+			out = grown
+		}
+		n, err := read(out[len(out):cap(out)])
+		if err := check(len(out), out[len(out):len(out)+n]); err != nil {
+			return nil, err
+		}
+		out = out[:len(out)+n]
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		if err == io.EOF && len(out) < total {
+			return nil, io.ErrUnexpectedEOF
+		}
+	}
+	if err := nr.End(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // LoadLabels reads an integer .npy array of shape [N], one non-negative class
-// index per sequence of s, and sets s.Labels and s.LabelsName. On error s is
-// unchanged.
+// index per sequence of s (a regular file or a stream, through MaxFileBytes),
+// and sets s.Labels and s.LabelsName. On error s is unchanged.
 func (s *Set) LoadLabels(path string) error {
-	a, err := npyfile.ReadFile(path, MaxFileBytes)
+	labels, err := loadLabels(path, s.N, s.Name)
 	if err != nil {
-		return wrap("labels", path, err)
+		return err
 	}
-	return s.labels(path, a)
+	s.Labels, s.LabelsName = labels, path
+	return nil
 }
 
 // DecodeLabels is LoadLabels for the bytes of a .npy file; name is used in
 // errors and as s.LabelsName.
 func (s *Set) DecodeLabels(name string, data []byte) error {
-	a, err := npyfile.Decode(data)
+	labels, err := readLabels(name, bytes.NewReader(data), int64(len(data)), s.N, s.Name)
 	if err != nil {
-		return wrap("labels", name, err)
-	}
-	return s.labels(name, a)
-}
-
-func (s *Set) labels(name string, a *npyfile.Array) error {
-	if len(a.Shape) != 1 {
-		return errorf("labels", name, "shape %v has rank %d, want [N] (rank 1)", a.Shape, len(a.Shape))
-	}
-	if a.Int == nil || a.DType == "bool" {
-		return errorf("labels", name, "dtype %s, want an integer dtype (int8..int64, uint8..uint64)", a.DType)
-	}
-	if len(a.Int) != s.N {
-		return errorf("labels", name, "%d labels, want %d (one per sequence of inputs %s)", len(a.Int), s.N, s.Name)
-	}
-	labels := make([]int, len(a.Int))
-	for n, v := range a.Int {
-		if v < 0 {
-			return errorf("labels", name, "label %d is %d, want ≥ 0", n, v)
-		}
-		if v > math.MaxInt32 {
-			return errorf("labels", name, "label %d is %d, want < 2^31", n, v)
-		}
-		labels[n] = int(v)
+		return err
 	}
 	s.Labels, s.LabelsName = labels, name
 	return nil
+}
+
+// ReadLabels is LoadLabels for a stream r, read through MaxFileBytes; name
+// is used in errors and as s.LabelsName.
+func (s *Set) ReadLabels(name string, r io.Reader) error {
+	labels, err := readLabels(name, input.LimitReader(r, MaxFileBytes), -1, s.N, s.Name)
+	if err != nil {
+		return err
+	}
+	s.Labels, s.LabelsName = labels, name
+	return nil
+}
+
+func loadLabels(path string, n int, of string) ([]int, error) {
+	f, err := input.Open(path, MaxFileBytes)
+	if err != nil {
+		return nil, wrap("labels", path, err, "--max-input-bytes")
+	}
+	defer f.Close()
+	return readLabels(path, f, f.Size(), n, of)
+}
+
+// readLabels reads n labels from r (size bytes, -1 for a stream) for the
+// inputs called of. The count is checked against n before any label is read.
+func readLabels(name string, r io.Reader, size int64, n int, of string) ([]int, error) {
+	nr, err := npyfile.NewReader(r)
+	if err != nil {
+		return nil, wrap("labels", name, err, "--max-input-bytes")
+	}
+	if len(nr.Shape) != 1 {
+		return nil, errorf("labels", name, "shape %v has rank %d, want [N] (rank 1)", nr.Shape, len(nr.Shape))
+	}
+	if !nr.DType.IsInt() {
+		return nil, errorf("labels", name, "dtype %s, want an integer dtype (int8..int64, uint8..uint64)", nr.DType)
+	}
+	if err := checkData(name, "labels", &nr.Header, size); err != nil {
+		return nil, err
+	}
+	if nr.Len != int64(n) {
+		return nil, errorf("labels", name, "%d labels, want %d (one per sequence of inputs %s)", nr.Len, n, of)
+	}
+	labels := make([]int, 0, n)
+	buf := make([]int64, min(n, 8192))
+	for len(labels) < n {
+		k, err := nr.ReadInt64(buf)
+		for j, v := range buf[:k] {
+			switch {
+			case v < 0:
+				return nil, errorf("labels", name, "label %d is %d, want ≥ 0", len(labels)+j, v)
+			case v > math.MaxInt32:
+				return nil, errorf("labels", name, "label %d is %d, want < 2^31", len(labels)+j, v)
+			}
+		}
+		for _, v := range buf[:k] {
+			labels = append(labels, int(v))
+		}
+		if err != nil && err != io.EOF {
+			return nil, inputErr("labels", name, err)
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	if err := nr.End(); err != nil {
+		return nil, inputErr("labels", name, err)
+	}
+	return labels, nil
 }
 
 // CheckWidth reports an error unless every step holds inputSize values.

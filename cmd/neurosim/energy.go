@@ -101,6 +101,7 @@ checked before the run and written together at the end, or not at all.
 
 			opt.KeepSteps = traceOut != "" || plotOut != ""
 			opt.Outputs = logits != "" || valueOut != ""
+			opt.Logits = logits != ""
 			m := c.newMeter("sequences")
 			opt.Progress = m.Sequences("")
 			e, err := report.RunEnergy(cmd.Context(), opt)

@@ -32,7 +32,7 @@ Nothing in the file is executed.
 			if err != nil {
 				return err
 			}
-			sd, err := checkpoint.Load(a[0], checkpoint.Options{StateKey: stateKey})
+			sd, err := checkpoint.Inspect(a[0], checkpoint.Options{StateKey: stateKey})
 			if err != nil {
 				return err
 			}

@@ -40,7 +40,7 @@ func writeSafetensors(t *testing.T, path string, sd *checkpoint.StateDict, edit 
 	header := map[string]any{}
 	var data []byte
 	for _, ten := range sd.Tensors {
-		vals := edit(ten.Name, append([]float64{}, ten.Data...))
+		vals := edit(ten.Name, ten.Float64s())
 		begin := len(data)
 		dtype := "F32"
 		for _, v := range vals {

@@ -21,14 +21,23 @@ func Testdata(elem ...string) string {
 	return filepath.Join(append([]string{root}, elem...)...)
 }
 
-// NPY reads a fixture .npy or fails the test.
-func NPY(t testing.TB, path string) *npyfile.Array {
+// Array is a fixture .npy array, widened for comparisons.
+type Array struct {
+	DType string // "float32", "int64", …
+	Shape []int
+	Float []float64 // every element widened to float64
+	Int   []int64   // the elements of an integer array; nil otherwise
+}
+
+// NPY reads a fixture .npy (at most 1 GiB) or fails the test.
+func NPY(t testing.TB, path string) *Array {
 	t.Helper()
-	a, err := npyfile.ReadFile(path, 0)
+	a, err := npyfile.ReadFile(path, 1<<30, 0)
 	if err != nil {
 		t.Fatalf("fixture %s: %v", path, err)
 	}
-	return a
+	ints, _ := a.Int64s()
+	return &Array{DType: a.DType.String(), Shape: a.Shape, Float: a.Float64s(), Int: ints}
 }
 
 // ReferenceModels lists the model folders of testdata/art.

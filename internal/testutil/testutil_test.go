@@ -45,8 +45,8 @@ func TestFixturesAndFiles(t *testing.T) {
 	if _, err := os.Stat(Testdata("art", "inputs.npy")); err != nil {
 		t.Fatal(err)
 	}
-	if a := NPY(t, Testdata("art", "labels.npy")); a.Len() != 128 {
-		t.Errorf("%d labels, want 128", a.Len())
+	if a := NPY(t, Testdata("art", "labels.npy")); len(a.Int) != 128 {
+		t.Errorf("%d labels, want 128", len(a.Int))
 	}
 	if m := ReferenceModels(t); len(m) != 8 {
 		t.Errorf("%d reference models, want 8", len(m))
