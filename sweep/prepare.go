@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -14,7 +13,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
 	"github.com/neurosim/neurosim/design"
+	"github.com/neurosim/neurosim/internal/input"
 	"github.com/neurosim/neurosim/report"
 	"github.com/neurosim/neurosim/workload"
 )
@@ -219,11 +221,11 @@ func (sw *Sweep) loadModels(opt Options) error {
 			} else {
 				cfg = s.resolve(cfg)
 			}
-			cb, err := readBounded(ckpt)
+			cb, err := readCapped(ckpt, checkpoint.MaxBytes)
 			if err != nil {
 				return errAt(ms.Line, "checkpoint %s: %v", ckpt, err)
 			}
-			fb, err := readBounded(cfg)
+			fb, err := readCapped(cfg, arch.MaxFileBytes)
 			if err != nil {
 				return errAt(ms.Line, "config %s: %v", cfg, err)
 			}
@@ -304,22 +306,15 @@ func (sw *Sweep) setFS(opt Options, set string) (fs.FS, string, error) {
 	return os.DirFS(dir), dir, nil
 }
 
-// maxFileBytes bounds every file a spec names (checkpoints, configs,
-// inputs), as the readers behind them do.
-const maxFileBytes = 2 << 30
-
-func readBounded(p string) ([]byte, error) {
-	f, err := os.Open(p)
+// readCapped reads a file the spec names through the cap of the reader
+// that decodes it (checkpoint.MaxBytes, arch.MaxFileBytes,
+// workload.MaxFileBytes, workload.MaxEventsFileBytes: the --max-*-bytes
+// flags), as a command given the file directly would: a file over the cap is
+// refused before it is read. The bytes are kept to key the results.
+func readCapped(p string, max int64) ([]byte, error) {
+	data, err := input.ReadFile(p, max)
 	if err != nil {
 		return nil, unwrapPath(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
-	if err != nil {
-		return nil, unwrapPath(err)
-	}
-	if len(data) > maxFileBytes {
-		return nil, fmt.Errorf("larger than the limit of %d bytes", maxFileBytes)
 	}
 	return data, nil
 }
@@ -357,7 +352,7 @@ func (sw *Sweep) loadInputs(opt Options) error {
 		x.Name, x.Set, x.key = name, set, hashBytes(append([][]byte{[]byte("dense")}, raw...)...)
 	case in.Inputs != "":
 		p := s.resolve(in.Inputs)
-		data, err := readBounded(p)
+		data, err := readCapped(p, workload.MaxFileBytes)
 		if err != nil {
 			return errAt("%s: %v", p, err)
 		}
@@ -368,7 +363,7 @@ func (sw *Sweep) loadInputs(opt Options) error {
 		var lab []byte
 		if in.Labels != "" {
 			lp := s.resolve(in.Labels)
-			if lab, err = readBounded(lp); err != nil {
+			if lab, err = readCapped(lp, workload.MaxFileBytes); err != nil {
 				return errAt("%s: %v", lp, err)
 			}
 			if err := set.DecodeLabels(lp, lab); err != nil {
@@ -385,14 +380,14 @@ func (sw *Sweep) loadInputs(opt Options) error {
 		x.key = hashBytes([]byte("art"), fmt.Appendf(nil, "%d %d", set.N, in.ART.Seed))
 	case in.Events != "":
 		p := s.resolve(in.Events)
-		data, err := readBounded(p)
+		data, err := readCapped(p, workload.MaxEventsFileBytes)
 		if err != nil {
 			return errAt("%s: %v", p, err)
 		}
 		x.Name, x.events, x.eventsName = in.Events, data, p
 		if in.Labels != "" {
 			x.labelsName = s.resolve(in.Labels)
-			if x.labels, err = readBounded(x.labelsName); err != nil {
+			if x.labels, err = readCapped(x.labelsName, workload.MaxFileBytes); err != nil {
 				return errAt("%s: %v", x.labelsName, err)
 			}
 		}

@@ -276,3 +276,24 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("no sweep: %d %q", code, stderr)
 	}
 }
+
+// The files a spec names are read through the same caps as the commands'
+// flags: a checkpoint over --max-checkpoint-bytes is refused, naming the
+// spec's line, before anything runs.
+func TestSweepReaderCaps(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeSpec(t, dir, "name: caps\nmodels:\n  - checkpoint: "+h11+"\ninputs: {inputs: "+inputs+", labels: "+labels+"}\n"+
+		"design: paper\naxes:\n  input.dac_energy: [0J, 1pJ]\n")
+	code, _, stderr := runCLI(t, "sweep", spec, "--out", filepath.Join(dir, "res"), "--max-checkpoint-bytes", "1KiB")
+	if code != exitFailed || !strings.Contains(stderr, "s.yaml:3: models: checkpoint "+h11+": file is") ||
+		!strings.Contains(stderr, "more than the 1024 allowed") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "sweep", spec, "--out", filepath.Join(dir, "res"), "--max-input-bytes", "1KiB")
+	if code != exitFailed || !strings.Contains(stderr, "inputs: "+inputs+": file is") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if code, _, stderr = runCLI(t, "sweep", spec, "--out", filepath.Join(dir, "res"), "--quiet"); code != 0 {
+		t.Errorf("within the caps: exit %d, %q", code, stderr)
+	}
+}
