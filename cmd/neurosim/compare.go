@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -63,7 +64,7 @@ no accuracy; its models must share their observations: --models picks a group.
 				return err
 			}
 			opt.KeepSteps = plotOut != ""
-			cmp, note, err := c.compare(cmd, set, opt)
+			cmp, note, err := onSet(c, cmd, set, opt, report.Compare)
 			if err != nil {
 				return err
 			}
@@ -88,22 +89,25 @@ no accuracy; its models must share their observations: --models picks a group.
 	return cmd
 }
 
-// compare runs every model of the set directory (or the embedded set, for
-// "") with a progress line, and returns the comparison and the words
-// outputs use for its inputs.
-func (c *cli) compare(cmd *cobra.Command, set string, opt report.CompareOptions) (*report.Comparison, string, error) {
+// onSet runs a job over every model of the set directory (or of the
+// embedded set, for "") — report.Compare, report.RunBreakeven — with a
+// progress line, and returns its result and the words outputs use for the
+// set's inputs.
+func onSet[T any](c *cli, cmd *cobra.Command, set string, opt report.CompareOptions,
+	job func(context.Context, fs.FS, string, report.CompareOptions) (T, error)) (T, string, error) {
+	var none T
 	fsys, name, note, err := fixtureSet(set)
 	if err != nil {
-		return nil, "", err
+		return none, "", err
 	}
 	m := c.newMeter("sequences")
 	m.Tasks(countModels(fsys))
 	if m != nil {
 		opt.Progress = m.Update
 	}
-	cmp, err := report.Compare(cmd.Context(), fsys, name, opt)
+	r, err := job(cmd.Context(), fsys, name, opt)
 	m.Finish()
-	return cmp, note, err
+	return r, note, err
 }
 
 // fixtureSet returns the set directory dir, or the embedded reference ART

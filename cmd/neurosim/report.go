@@ -67,7 +67,7 @@ compares every model of a set (default: the embedded reference ART set) on
 				write = func(w io.Writer) error { return export.WriteSweepPage(w, t, figs, prov) }
 			} else {
 				opt.KeepSteps = true
-				cmp, note, err := c.compare(cmd, set, opt)
+				cmp, note, err := onSet(c, cmd, set, opt, report.Compare)
 				if err != nil {
 					return err
 				}
