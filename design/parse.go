@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -77,65 +76,10 @@ func Parse(file string, data []byte) (d *Design, err error) {
 	return p.d, nil
 }
 
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
-
 // yamlError turns a yaml.v3 syntax error into one line with its line number.
-// yaml.v3 reports the line of the enclosing block for parser errors (a
-// mis-indented key deep in a file is reported at the top), so the line is
-// found again as the first line at which the file stops being valid YAML.
 func yamlError(file string, data []byte, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	if l := firstBadLine(data); l > 0 {
-		line = l
-	}
+	line, msg := yamlnode.Syntax(data, err)
 	return &Error{File: file, Line: line, Msg: "malformed YAML: " + msg}
-}
-
-// maxBisectLines bounds the files whose bad line is searched for; a design
-// file has a few dozen lines.
-const maxBisectLines = 4096
-
-// firstBadLine returns a line k such that the first k−1 lines are valid YAML
-// and the first k are not, by bisection; 0 if none is found.
-func firstBadLine(data []byte) int {
-	ends := []int{0} // ends[k] is the byte length of the first k lines
-	for i, c := range data {
-		if c == '\n' {
-			ends = append(ends, i+1)
-		}
-	}
-	if ends[len(ends)-1] != len(data) {
-		ends = append(ends, len(data))
-	}
-	if len(ends) > maxBisectLines || !yamlFails(data) {
-		return 0
-	}
-	lo, hi := 0, len(ends)-1 // the first lo lines parse, the first hi do not
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if yamlFails(data[:ends[mid]]) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return hi
-}
-
-// yamlFails reports whether some document of data is not valid YAML.
-func yamlFails(data []byte) bool {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var n yaml.Node
-		if err := dec.Decode(&n); err != nil {
-			return !errors.Is(err, io.EOF)
-		}
-	}
 }
 
 // parser walks the YAML node tree into a Design, remembering the line of every

@@ -189,11 +189,16 @@ func ParseSpec(file string, data []byte) (s *Spec, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: file, Msg: "empty file; want a mapping with keys " + strings.Join(topKeys, ", ")}
 		}
-		return nil, &Error{File: file, Msg: "malformed YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		line, msg := yamlnode.Syntax(data, err)
+		return nil, &Error{File: file, Line: line, Msg: "malformed YAML: " + msg}
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	switch err := dec.Decode(&extra); {
+	case err == nil:
 		return nil, &Error{File: file, Line: extra.Line, Msg: "more than one YAML document; want one sweep per file"}
+	case !errors.Is(err, io.EOF):
+		line, msg := yamlnode.Syntax(data, err)
+		return nil, &Error{File: file, Line: line, Msg: "malformed YAML: " + msg}
 	}
 	p := &specParser{file: file}
 	s = &Spec{File: file, Dir: filepath.Dir(file), Text: data, Seeds: 1}

@@ -1,6 +1,7 @@
 package yamlnode
 
 import (
+	"strings"
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -30,5 +31,28 @@ func TestKind(t *testing.T) {
 	}
 	if got := Kind(&yaml.Node{Kind: yaml.DocumentNode}); got != "a document" {
 		t.Errorf("document: %s", got)
+	}
+}
+
+// A syntax error is placed on the first line at which the text stops being
+// YAML, not on the line of its enclosing block as yaml.v3 says.
+func TestSyntax(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		line int
+	}{
+		{"a: [", 1},
+		{"a:\n  b: 1\n  c: [1, 2\nd: 3\n", 3}, // the unclosed list, not the top
+		{"a: 1\n\tb: 2\n", 2},
+	} {
+		var n yaml.Node
+		err := yaml.Unmarshal([]byte(tt.src), &n)
+		if err == nil {
+			t.Fatalf("%q parsed", tt.src)
+		}
+		line, msg := Syntax([]byte(tt.src), err)
+		if line != tt.line || msg == "" || strings.HasPrefix(msg, "yaml:") || strings.HasPrefix(msg, "line ") {
+			t.Errorf("%q: line %d %q, want line %d", tt.src, line, msg, tt.line)
+		}
 	}
 }
