@@ -42,9 +42,11 @@ killed job) resumes where it stopped. Rows that differ only in prices
 SLURM_ARRAY_TASK_COUNT, or from JOB_COMPLETION_INDEX with --shards n on a
 Kubernetes Indexed Job); 'neurosim sweep merge DIR' then writes the table. An
 unsharded run merges at the end: DIR/sweep.csv and DIR/sweep.jsonl, the figures of
---plot-out and the table on stdout (or -o) are written together, or not at all. The
-merged table is byte-identical whatever the sharding, workers or interruptions.
-` + exitHelp + ` An interrupted sweep keeps its finished rows.`,
+--plot-out and the table on stdout (or -o; --format csv or json gives the files'
+text, json being JSON Lines) are written together, or not at all. The merged table
+is byte-identical whatever the sharding, workers or interruptions.
+` + exitHelp + `
+An interrupted sweep keeps its finished rows.`,
 		Example: `  neurosim sweep examples/levels-noise.yaml --plot-out out/
   neurosim sweep spec.yaml --format csv -o table.csv
   sbatch --array=0-7 --wrap 'neurosim sweep spec.yaml --out /shared/run1'
