@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/neurosim/neurosim"
+	"github.com/neurosim/neurosim/internal/sweeptest"
 	"github.com/neurosim/neurosim/internal/testutil"
 	"github.com/neurosim/neurosim/sweep"
 )
@@ -24,11 +25,7 @@ func loadSpec(t *testing.T, dir, text string) *sweep.Sweep {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sw, err := sweep.Prepare(s, sweep.Options{Embedded: neurosim.ReferenceART()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sw
+	return sweeptest.PrepareSpec(t, s)
 }
 
 // merge runs sw in a fresh folder and returns its table.

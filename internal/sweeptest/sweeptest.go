@@ -19,6 +19,13 @@ func Prepare(t testing.TB, spec string) *sweep.Sweep {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return PrepareSpec(t, s)
+}
+
+// PrepareSpec prepares a parsed spec with the embedded reference set, or
+// fails the test.
+func PrepareSpec(t testing.TB, s *sweep.Spec) *sweep.Sweep {
+	t.Helper()
 	sw, err := sweep.Prepare(s, sweep.Options{Embedded: neurosim.ReferenceART()})
 	if err != nil {
 		t.Fatal(err)
