@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/neurosim/neurosim/internal/yamlnode"
 )
 
 // MaxFileSize bounds a design file; a real one is a few kilobytes.
@@ -75,65 +76,10 @@ func Parse(file string, data []byte) (d *Design, err error) {
 	return p.d, nil
 }
 
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
-
 // yamlError turns a yaml.v3 syntax error into one line with its line number.
-// yaml.v3 reports the line of the enclosing block for parser errors (a
-// mis-indented key deep in a file is reported at the top), so the line is
-// found again as the first line at which the file stops being valid YAML.
 func yamlError(file string, data []byte, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	if l := firstBadLine(data); l > 0 {
-		line = l
-	}
+	line, msg := yamlnode.Syntax(data, err)
 	return &Error{File: file, Line: line, Msg: "malformed YAML: " + msg}
-}
-
-// maxBisectLines bounds the files whose bad line is searched for; a design
-// file has a few dozen lines.
-const maxBisectLines = 4096
-
-// firstBadLine returns a line k such that the first k−1 lines are valid YAML
-// and the first k are not, by bisection; 0 if none is found.
-func firstBadLine(data []byte) int {
-	ends := []int{0} // ends[k] is the byte length of the first k lines
-	for i, c := range data {
-		if c == '\n' {
-			ends = append(ends, i+1)
-		}
-	}
-	if ends[len(ends)-1] != len(data) {
-		ends = append(ends, len(data))
-	}
-	if len(ends) > maxBisectLines || !yamlFails(data) {
-		return 0
-	}
-	lo, hi := 0, len(ends)-1 // the first lo lines parse, the first hi do not
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if yamlFails(data[:ends[mid]]) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return hi
-}
-
-// yamlFails reports whether some document of data is not valid YAML.
-func yamlFails(data []byte) bool {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var n yaml.Node
-		if err := dec.Decode(&n); err != nil {
-			return !errors.Is(err, io.EOF)
-		}
-	}
 }
 
 // parser walks the YAML node tree into a Design, remembering the line of every
@@ -219,7 +165,7 @@ func (p *parser) mapping(n *yaml.Node, path string, allowed []string, fn func(ke
 		if path != "" {
 			what = path
 		}
-		return p.errorf(n, path, "want a mapping of keys at %s, found %s", what, kindName(n))
+		return p.errorf(n, path, "want a mapping of keys at %s, found %s", what, yamlnode.Kind(n))
 	}
 	first := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -228,7 +174,7 @@ func (p *parser) mapping(n *yaml.Node, path string, allowed []string, fn func(ke
 			return err
 		}
 		if k.Kind != yaml.ScalarNode {
-			return p.errorf(k, path, "keys must be plain words, found %s", kindName(k))
+			return p.errorf(k, path, "keys must be plain words, found %s", yamlnode.Kind(k))
 		}
 		dotted := joinKey(path, k.Value)
 		if line, dup := first[k.Value]; dup {
@@ -274,27 +220,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "a document"
-}
-
 // scalar returns the text of a scalar node, refusing lists, mappings and nulls.
 func (p *parser) scalar(n *yaml.Node, key, want string) (string, error) {
 	if n.Kind != yaml.ScalarNode {
-		return "", p.errorf(n, key, "want %s, found %s", want, kindName(n))
+		return "", p.errorf(n, key, "want %s, found %s", want, yamlnode.Kind(n))
 	}
 	if n.Tag == "!!null" {
 		return "", p.errorf(n, key, "has no value; want %s", want)
@@ -501,7 +430,7 @@ func (p *parser) figure(l *leaf, v *yaml.Node) (Range, error) {
 		}
 		return Range{Lo: lo, Hi: hi}, nil
 	}
-	return Range{}, p.errorf(v, l.key, "want %s or a range [low, high], found %s", l.want(), kindName(v))
+	return Range{}, p.errorf(v, l.key, "want %s or a range [low, high], found %s", l.want(), yamlnode.Kind(v))
 }
 
 // value parses one written value of a figure and checks its dimension and sign.
@@ -551,7 +480,7 @@ func (p *parser) sources(n *yaml.Node) error {
 		return nil // "sources:" with nothing under it
 	}
 	if n.Kind != yaml.MappingNode {
-		return p.errorf(n, sourcesKey, "want a mapping of figure keys to their sources, found %s", kindName(n))
+		return p.errorf(n, sourcesKey, "want a mapping of figure keys to their sources, found %s", yamlnode.Kind(n))
 	}
 	src := map[string]string{}
 	first := map[string]int{}
@@ -561,7 +490,7 @@ func (p *parser) sources(n *yaml.Node) error {
 			return err
 		}
 		if k.Kind != yaml.ScalarNode {
-			return p.errorf(k, sourcesKey, "keys must be dotted figure keys, found %s", kindName(k))
+			return p.errorf(k, sourcesKey, "keys must be dotted figure keys, found %s", yamlnode.Kind(k))
 		}
 		key := sourcesKey + "." + k.Value
 		if line, dup := first[k.Value]; dup {

@@ -69,6 +69,10 @@ func Categories() []Category {
 	return c
 }
 
+// CategoryNames lists every category's name in ledger order: the keys and
+// column prefixes of outputs, the legends of figures.
+func CategoryNames() []string { return append([]string(nil), categoryNames[:]...) }
+
 // Joules is an energy in joules known to lie in [Lo, Hi]; Lo == Hi when
 // every figure it was computed from is exact.
 type Joules = interval.Range[unit.Energy]

@@ -91,10 +91,14 @@ type csvOut struct {
 	err    error
 }
 
-func newCSV(w io.Writer, output string, m Meta) *csvOut {
+func newCSV(w io.Writer, output string, m Meta) *csvOut { return newCSVLines(w, output, m.pairs()) }
+
+// newCSVLines starts a CSV output with other "# key: value" lines than a
+// Meta's (a sweep's table).
+func newCSVLines(w io.Writer, output string, meta [][2]string) *csvOut {
 	c := &csvOut{w: w, output: output}
 	var b strings.Builder
-	for _, kv := range m.pairs() {
+	for _, kv := range meta {
 		fmt.Fprintf(&b, "# %s: %s\n", kv[0], comment(kv[1]))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {

@@ -28,10 +28,16 @@ import (
 // written in place at Commit, before the files are renamed; sockets, block
 // devices and directories are refused. Two outputs naming the same regular
 // file, or an output naming a file the run reads (Protect), are refused.
+//
+// Outputs whose names are known only once the run is done (the figures of
+// --plot-out) go in a folder: CheckDir checks it before the run, MkdirAll
+// creates it afterwards, and the folders it created are removed again when
+// the outputs are abandoned.
 type Outputs struct {
 	mu      sync.Mutex
 	inputs  []string
 	planned []*output
+	dirs    []string // created by MkdirAll, parents first
 	aborted bool
 }
 
@@ -353,7 +359,70 @@ func (t *Outputs) Commit(ctx context.Context) error {
 			o.backup = ""
 		}
 	}
-	t.planned = nil
+	t.planned, t.dirs = nil, nil
+	return nil
+}
+
+// CheckDir checks, before a run, that dir can hold the outputs called name
+// (a flag such as --plot-out): it is a directory (symbolic links followed)
+// in which files can be created, or it does not exist yet and its nearest
+// existing ancestor is such a directory, for MkdirAll to create it in.
+func CheckDir(name, dir string) error {
+	errorf := func(format string, a ...any) error {
+		return fmt.Errorf("output folder %s (%s): %s", dir, name, fmt.Sprintf(format, a...))
+	}
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		info, err := os.Stat(p)
+		switch {
+		case err == nil && !info.IsDir() && p == filepath.Clean(dir):
+			return errorf("is not a directory")
+		case err == nil && !info.IsDir():
+			return errorf("%s is not a directory", p)
+		case err == nil:
+			if err := probe(p); err != nil {
+				return errorf("cannot create a file in %s: %v", p, unwrapPath(err))
+			}
+			return nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return errorf("%v", unwrapPath(err))
+		case filepath.Dir(p) == p:
+			return errorf("no parent directory exists")
+		}
+	}
+}
+
+// MkdirAll creates dir and the parents it lacks (0777 minus the umask), so
+// that outputs can be planned in it once the run is done. Abort, and a
+// Commit that fails, remove the directories it created if nothing else was
+// put in them; after a Commit they stay.
+func (t *Outputs) MkdirAll(name, dir string) error {
+	var missing []string // deepest first
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("output folder %s (%s): %v", dir, name, unwrapPath(err))
+		}
+		missing = append(missing, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.aborted {
+		return fmt.Errorf("output folder %s (%s): the outputs were abandoned", dir, name)
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		err := os.Mkdir(missing[i], 0o777)
+		if errors.Is(err, fs.ErrExist) {
+			continue // made meanwhile by someone else: not ours to remove
+		}
+		if err != nil {
+			return fmt.Errorf("output folder %s (%s): %v", dir, name, unwrapPath(err))
+		}
+		t.dirs = append(t.dirs, missing[i])
+	}
 	return nil
 }
 
@@ -413,7 +482,8 @@ func stream(o *output) error {
 	return err
 }
 
-// Abort removes every temporary; outputs already committed stay. It is safe
+// Abort removes every temporary, and the folders MkdirAll created; outputs
+// already committed stay. It is safe
 // to call more than once, after Commit, and from another goroutine (a second
 // interrupt).
 func (t *Outputs) Abort() {
@@ -434,6 +504,10 @@ func (t *Outputs) removeAll() {
 			o.backup = ""
 		}
 	}
+	for i := len(t.dirs) - 1; i >= 0; i-- {
+		os.Remove(t.dirs[i]) // fails, as it should, when the directory is not empty
+	}
+	t.dirs = nil
 }
 
 // unwrapPath drops the path an *os.PathError repeats, since messages already name it.

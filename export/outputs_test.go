@@ -318,3 +318,73 @@ func TestDeviceSharedByOutputs(t *testing.T) {
 	}
 	o.Abort()
 }
+
+// An output folder is checked before the run (a directory, or one that can
+// be created), created afterwards, and removed again when the outputs are
+// abandoned — unless something else was put in it.
+func TestOutputFolder(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	mustWrite(t, file, "x", 0o644)
+	for _, tt := range []struct {
+		name, dir, want string
+	}{
+		{"existing", dir, ""},
+		{"to create, two deep", filepath.Join(dir, "a", "b"), ""},
+		{"a file", file, "is not a directory"},
+		{"under a file", filepath.Join(file, "x"), "not a directory"},
+	} {
+		err := CheckDir("--plot-out", tt.dir)
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) ||
+			(err != nil && !strings.Contains(err.Error(), "(--plot-out)")) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	// Abandoned: the folders made are removed, deepest first.
+	var o Outputs
+	deep := filepath.Join(dir, "a", "b")
+	if err := o.MkdirAll("--plot-out", deep); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Plan("--plot-out x.svg", filepath.Join(deep, "x.svg")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Stage(context.Background(), "--plot-out x.svg", write("svg")); err != nil {
+		t.Fatal(err)
+	}
+	o.Abort()
+	if _, err := os.Stat(filepath.Join(dir, "a")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("abandoned folders stay: %v", err)
+	}
+	if err := o.MkdirAll("--plot-out", deep); err == nil {
+		t.Error("MkdirAll after Abort")
+	}
+	// Something else in a folder it made keeps the folder.
+	var o2 Outputs
+	if err := o2.MkdirAll("--plot-out", deep); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(dir, "a", "other"), "y", 0o644)
+	o2.Abort()
+	if _, err := os.Stat(filepath.Join(dir, "a", "other")); err != nil {
+		t.Errorf("a file not ours was removed: %v", err)
+	}
+	// Committed: the folder and its file stay.
+	var o3 Outputs
+	if err := o3.MkdirAll("--plot-out", deep); err != nil {
+		t.Fatal(err)
+	}
+	if err := o3.Plan("--plot-out x.svg", filepath.Join(deep, "x.svg")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o3.Stage(context.Background(), "--plot-out x.svg", write("svg")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o3.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	o3.Abort()
+	if content(t, filepath.Join(deep, "x.svg")) != "svg" {
+		t.Error("committed figure lost")
+	}
+}

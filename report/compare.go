@@ -27,6 +27,8 @@ type CompareOptions struct {
 	Workers int
 	// Progress, when set, is told which model starts and how far its run is.
 	Progress func(model string, done, total int)
+	// KeepSteps keeps per-step counts (Energy.StepMeanJoules, for plots).
+	KeepSteps bool
 
 	design *design.Design // overrides Design (break-even analysis)
 	meter  energy.Meter   // counts beyond what the design's prices need
@@ -39,6 +41,15 @@ type Comparison struct {
 	Design   *design.Design
 	Baseline string
 	Rows     []CompareRow
+}
+
+// Energies lists the models' runs in row order.
+func (c *Comparison) Energies() []*Energy {
+	es := make([]*Energy, len(c.Rows))
+	for i := range c.Rows {
+		es[i] = c.Rows[i].Energy
+	}
+	return es
 }
 
 // CompareRow is one model of a Comparison.
@@ -88,7 +99,7 @@ func Compare(ctx context.Context, fsys fs.FS, name string, opt CompareOptions) (
 		if opt.Progress != nil {
 			progress = func(done, total int) { opt.Progress(m.Name, done, total) }
 		}
-		en, err := Evaluate(ctx, m, d, set, nil, EvalOptions{Workers: opt.Workers, Progress: progress, Meter: opt.meter})
+		en, err := Evaluate(ctx, m, d, set, nil, EvalOptions{Workers: opt.Workers, Progress: progress, Meter: opt.meter, KeepSteps: opt.KeepSteps})
 		if err != nil {
 			return nil, err
 		}

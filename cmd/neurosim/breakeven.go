@@ -45,17 +45,7 @@ it runs the reference ART set embedded in the binary (as compare does).
 			if err != nil {
 				return err
 			}
-			fsys, name, note, err := fixtureSet(set)
-			if err != nil {
-				return err
-			}
-			m := c.newMeter("sequences")
-			m.Tasks(countModels(fsys))
-			if m != nil {
-				opt.Progress = m.Update
-			}
-			b, err := report.RunBreakeven(cmd.Context(), fsys, name, opt)
-			m.Finish()
+			b, note, err := onSet(c, cmd, set, opt, report.RunBreakeven)
 			if err != nil {
 				return err
 			}

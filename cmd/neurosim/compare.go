@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,13 +12,15 @@ import (
 
 	"github.com/neurosim/neurosim"
 	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/figure"
+	"github.com/neurosim/neurosim/plot"
 	"github.com/neurosim/neurosim/report"
 )
 
 func (c *cli) newCompare() *cobra.Command {
 	var (
-		format, set, output string
-		opt                 report.CompareOptions
+		format, set, output, plotOut string
+		opt                          report.CompareOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [--set DIR]",
@@ -41,7 +44,8 @@ no accuracy; its models must share their observations: --models picks a group.
 		Example: `  neurosim compare
   neurosim compare --design rram-neurosim
   neurosim compare --set testdata/art --format csv -o compare.csv
-  neurosim compare --set testdata/rl --models 'PONG_*'`,
+  neurosim compare --set testdata/rl --models 'PONG_*'
+  neurosim compare --design rram-neurosim --plot-out figures/`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := parseFormat(format)
@@ -54,23 +58,19 @@ no accuracy; its models must share their observations: --models picks a group.
 			if err := checkDesign("--design", opt.Design); err != nil {
 				return err
 			}
-			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)))
+			j, err := c.newJob(cmd, append(setFiles(set), designFile(opt.Design)), "plot-out")
 			defer j.abort()
 			if err != nil {
 				return err
 			}
-			fsys, name, note, err := fixtureSet(set)
+			opt.KeepSteps = plotOut != ""
+			cmp, note, err := onSet(c, cmd, set, opt, report.Compare)
 			if err != nil {
 				return err
 			}
-			m := c.newMeter("sequences")
-			m.Tasks(countModels(fsys))
-			if m != nil {
-				opt.Progress = m.Update
-			}
-			cmp, err := report.Compare(cmd.Context(), fsys, name, opt)
-			m.Finish()
-			if err != nil {
+			if err := j.figures(cmd, "plot-out", func() ([]*plot.Figure, error) {
+				return figure.Energies("compare on design "+cmp.Design.Name, cmp.Energies())
+			}); err != nil {
 				return err
 			}
 			prov := c.provenance(note)
@@ -85,7 +85,29 @@ no accuracy; its models must share their observations: --models picks a group.
 	formatFlag(cmd, &format)
 	outputFlag(cmd, &output, "txt", "json", "csv")
 	workersFlag(cmd, &opt.Workers)
+	folderFlag(cmd, &plotOut, "plot-out", "write figures (SVG and PNG) to this folder: joules by category, energy per step, energy against accuracy")
 	return cmd
+}
+
+// onSet runs a job over every model of the set directory (or of the
+// embedded set, for "") — report.Compare, report.RunBreakeven — with a
+// progress line, and returns its result and the words outputs use for the
+// set's inputs.
+func onSet[T any](c *cli, cmd *cobra.Command, set string, opt report.CompareOptions,
+	job func(context.Context, fs.FS, string, report.CompareOptions) (T, error)) (T, string, error) {
+	var none T
+	fsys, name, note, err := fixtureSet(set)
+	if err != nil {
+		return none, "", err
+	}
+	m := c.newMeter("sequences")
+	m.Tasks(countModels(fsys))
+	if m != nil {
+		opt.Progress = m.Update
+	}
+	r, err := job(cmd.Context(), fsys, name, opt)
+	m.Finish()
+	return r, note, err
 }
 
 // fixtureSet returns the set directory dir, or the embedded reference ART

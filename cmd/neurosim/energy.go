@@ -6,6 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/figure"
+	"github.com/neurosim/neurosim/plot"
 	"github.com/neurosim/neurosim/report"
 	"github.com/neurosim/neurosim/workload"
 )
@@ -17,6 +19,7 @@ func (c *cli) newEnergy() *cobra.Command {
 		output                               string
 		budget                               budgetFlags
 		valueOut                             string
+		plotOut                              string
 	)
 	cmd := &cobra.Command{
 		Use:   "energy --checkpoint M/model.pth [flags]",
@@ -42,7 +45,8 @@ outputs name their inputs. To reproduce compare's row for a model:
   neurosim energy --checkpoint testdata/art/ART_STPN_h11/model.pth \
       --inputs testdata/art/inputs.npy --labels testdata/art/labels.npy
 
-Outputs (the report on stdout or -o, --per-step-out, --logits-out, --value-out, --trace-out) are
+Outputs (the report on stdout or -o, --per-step-out, --logits-out, --value-out, --trace-out,
+--plot-out) are
 checked before the run and written together at the end, or not at all.
 ` + exitHelp,
 		Example: `  neurosim energy --checkpoint testdata/art/ART_STPN_h11/model.pth \
@@ -84,7 +88,7 @@ checked before the run and written together at the end, or not at all.
 				return usageError{err}
 			}
 			j, err := c.newJob(cmd, []string{opt.Checkpoint, opt.Config, opt.Inputs, opt.Events, opt.Labels,
-				designFile(opt.Design), report.ConfigBeside(opt.Checkpoint)}, "per-step-out", "logits-out", "value-out", "trace-out")
+				designFile(opt.Design), report.ConfigBeside(opt.Checkpoint)}, "per-step-out", "logits-out", "value-out", "trace-out", "plot-out")
 			defer j.abort()
 			if err != nil {
 				return err
@@ -95,7 +99,7 @@ checked before the run and written together at the end, or not at all.
 			}
 			prov := c.provenance(note)
 
-			opt.KeepSteps = traceOut != ""
+			opt.KeepSteps = traceOut != "" || plotOut != ""
 			opt.Outputs = logits != "" || valueOut != ""
 			opt.Logits = logits != ""
 			m := c.newMeter("sequences")
@@ -113,6 +117,11 @@ checked before the run and written together at the end, or not at all.
 			j.file(cmd, "logits-out", func(w io.Writer) error { return export.WriteLogitsNPY(w, e) })
 			j.file(cmd, "value-out", func(w io.Writer) error { return export.WriteValueNPY(w, e) })
 			j.file(cmd, "trace-out", func(w io.Writer) error { return export.WriteTrace(w, e, prov) })
+			if err := j.figures(cmd, "plot-out", func() ([]*plot.Figure, error) {
+				return figure.Energies(e.Model.Name+" on design "+e.Design.Name, []*report.Energy{e})
+			}); err != nil {
+				return err
+			}
 			return j.finish(cmd.Context(), func(w io.Writer) error { return export.WriteEnergyBudget(w, e, b, f, prov) }, f)
 		},
 	}
@@ -133,6 +142,7 @@ checked before the run and written together at the end, or not at all.
 	formatFlag(cmd, &format)
 	outputFlag(cmd, &output, "txt", "json", "csv")
 	workersFlag(cmd, &opt.Workers)
+	folderFlag(cmd, &plotOut, "plot-out", "write figures (SVG and PNG) to this folder: joules by category, energy per step")
 	budget.register(fl)
 	return cmd
 }

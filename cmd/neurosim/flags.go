@@ -95,6 +95,17 @@ func outputFlag(cmd *cobra.Command, p *string, exts ...string) {
 	cmd.MarkFlagFilename("output", exts...)
 }
 
+// folderFlag registers a string flag naming an output folder (--plot-out),
+// completed with directories; newJob checks it before the run.
+func folderFlag(cmd *cobra.Command, p *string, name, usage string) {
+	cmd.Flags().StringVar(p, name, "", usage)
+	cmd.MarkFlagDirname(name)
+	cmd.Flags().SetAnnotation(name, folderAnnotation, []string{"true"})
+}
+
+// folderAnnotation marks the flags of folderFlag.
+const folderAnnotation = "neurosim_output_folder"
+
 // fileFlag registers a string flag naming a file, completed with extensions.
 func fileFlag(cmd *cobra.Command, p *string, name, usage string, exts ...string) {
 	cmd.Flags().StringVar(p, name, "", usage)

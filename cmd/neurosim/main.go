@@ -7,6 +7,8 @@
 //	neurosim compare                      # the paper's models on the embedded ART set
 //	neurosim energy --checkpoint M/model.pth [--inputs X.npy --labels Y.npy]
 //	neurosim inspect M/model.pth
+//	neurosim sweep examples/levels-noise.yaml --plot-out out/
+//	neurosim report -o report.html [--sweep DIR]
 //	neurosim version
 //
 // Run `neurosim help COMMAND` for the flags of each command. Exit status: 0
@@ -113,7 +115,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "neurosim: interrupted; no output was written")
+		msg := "neurosim: interrupted; no output was written"
+		if c.kept != "" {
+			msg += "; " + c.kept
+		}
+		fmt.Fprintln(stderr, msg)
 		var se signalError
 		if errors.As(context.Cause(ctx), &se) {
 			return se.code()
@@ -138,6 +144,9 @@ type cli struct {
 	args           []string
 	getenv         func(string) string
 	quiet, wide    bool
+	// kept says what an interrupted run keeps, for the message of an
+	// interrupt: a sweep's finished rows.
+	kept string
 }
 
 const exitHelp = `
@@ -168,6 +177,6 @@ Hardware designs turn that into joules per event.
 	pf.BoolVarP(&c.quiet, "quiet", "q", false, "no progress display on stderr")
 	pf.BoolVar(&c.wide, "wide", false, "tables at their full width (default: fit 100 columns)")
 	root.AddCommand(c.newEnergy(), c.newInspect(), c.newCompare(), c.newDesigns(), c.newBreakeven(), c.newFeasibility(),
-		c.newVersion())
+		c.newSweep(), c.newReport(), c.newVersion())
 	return root
 }

@@ -7,36 +7,47 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/plot"
 )
 
 // job is the outputs of one command — the report, on stdout or in the file
-// named by -o, and the files named by output flags — written as one
-// transaction (export.Outputs): every path is checked before the run,
-// everything is rendered and validated before anything is written, and the
-// files appear together at the end or not at all.
+// named by -o, the files named by output flags, and the figures written to
+// the folder of --plot-out — written as one transaction (export.Outputs):
+// every path is checked before the run, everything is rendered and
+// validated before anything is written, and the files appear together at
+// the end or not at all.
 type job struct {
-	c      *cli
-	outs   *export.Outputs
-	report string // -o; "" = stdout
-	files  []file
+	c       *cli
+	outs    *export.Outputs
+	report  string // -o; "" = stdout
+	files   []file
+	folders []folder
 }
 
 type file struct {
-	flag  string
+	flag  string // the output's name in messages: a flag, or a flag and a file name
 	write func(io.Writer) error
+}
+
+// folder is an output folder (--plot-out) and the figures to write in it.
+type folder struct {
+	flag, dir string
+	figs      []*plot.Figure
 }
 
 // afterStage, when set (by tests), is called after each output is staged.
 var afterStage func(flag string)
 
 // newJob plans the outputs named by the given flags of cmd (those set) and
-// -o, refusing any that names one of inputs or another output. It runs
-// before any work.
+// -o, refusing any that names one of inputs or another output. A flag
+// registered with folderFlag names a folder: it is checked to be one that
+// can be written or created. newJob runs before any work.
 func (c *cli) newJob(cmd *cobra.Command, inputs []string, flags ...string) (*job, error) {
 	j := &job{c: c, outs: &export.Outputs{}}
 	j.outs.Protect(inputs...)
@@ -47,7 +58,15 @@ func (c *cli) newJob(cmd *cobra.Command, inputs []string, flags ...string) (*job
 		}
 	}
 	for _, name := range flags {
-		if p := cmd.Flags().Lookup(name).Value.String(); p != "" {
+		fl := cmd.Flags().Lookup(name)
+		p := fl.Value.String()
+		switch {
+		case p == "":
+		case fl.Annotations[folderAnnotation] != nil:
+			if err := export.CheckDir("--"+name, p); err != nil {
+				return nil, err
+			}
+		default:
 			if err := j.outs.Plan("--"+name, p); err != nil {
 				return nil, err
 			}
@@ -65,6 +84,32 @@ func (j *job) file(cmd *cobra.Command, flag string, write func(io.Writer) error)
 	}
 }
 
+// add plans one more output file, at a path known only once the run is done
+// (the merged table in a sweep's results folder), written by write at
+// finish time.
+func (j *job) add(name, path string, write func(io.Writer) error) error {
+	if err := j.outs.Plan(name, path); err != nil {
+		return err
+	}
+	j.files = append(j.files, file{name, write})
+	return nil
+}
+
+// figures adds the figures that draw returns, written to the folder named by
+// flag as NAME.svg and NAME.png; draw is not called when the flag is not set.
+func (j *job) figures(cmd *cobra.Command, flag string, draw func() ([]*plot.Figure, error)) error {
+	dir := cmd.Flags().Lookup(flag).Value.String()
+	if dir == "" {
+		return nil
+	}
+	figs, err := draw()
+	if err != nil {
+		return err
+	}
+	j.folders = append(j.folders, folder{"--" + flag, dir, figs})
+	return nil
+}
+
 // abort removes whatever was staged; it is deferred by every command.
 func (j *job) abort() {
 	if j != nil {
@@ -75,7 +120,9 @@ func (j *job) abort() {
 
 // finish renders the report (into memory, so that a value that cannot be
 // written fails before anything is), stages every file, commits them, and
-// then writes the report to stdout when there is no -o.
+// then writes the report to stdout when there is no -o. A Table report is
+// laid out for the terminal's style (--wide, locale); any other format is
+// written as it is rendered.
 func (j *job) finish(ctx context.Context, report func(io.Writer) error, f export.Format) error {
 	var buf bytes.Buffer
 	var w io.Writer = &buf
@@ -84,6 +131,23 @@ func (j *job) finish(ctx context.Context, report func(io.Writer) error, f export
 	}
 	if err := report(w); err != nil {
 		return err
+	}
+	for _, fo := range j.folders {
+		// The figures' names are known now: the folder is made (and
+		// removed again if the outputs are abandoned) and each file planned.
+		if err := j.outs.MkdirAll(fo.flag, fo.dir); err != nil {
+			return err
+		}
+		for _, fig := range fo.figs {
+			for _, format := range plot.Formats {
+				name := fig.Name + "." + format
+				if err := j.add(fo.flag+" "+name, filepath.Join(fo.dir, name), func(w io.Writer) error {
+					return fig.Render(w, format)
+				}); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	for _, fl := range j.files {
 		if err := j.outs.Stage(ctx, fl.flag, fl.write); err != nil {

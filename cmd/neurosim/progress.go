@@ -19,8 +19,10 @@ import (
 // through a number of items (sequences), possibly in several passes (one per
 // corner of a design's ranged device figures):
 // Tasks sets how many tasks there are, Update says which task is running
-// and how far it is. All methods may be called from any goroutine, and on a
-// nil *meter, which shows nothing.
+// and how far it is. When a task finishes several results (a sweep's
+// simulation prices many rows), Results counts them, and the line leads
+// with them: their rate and the time the run has left. All methods may be
+// called from any goroutine, and on a nil *meter, which shows nothing.
 type meter struct {
 	w     io.Writer
 	unit  string // what an item is: "sequences"
@@ -37,6 +39,9 @@ type meter struct {
 	name         string        // current task
 	done, total  int           // items of the current task
 	width        int           // of the last line drawn
+
+	results                 string // what a result is ("rows"); "" until Results is called
+	resDone, resNew, resAll int    // results done, of them made by this run, in all
 }
 
 // newMeter returns a meter on stderr, or nil when nothing is to be shown.
@@ -114,6 +119,18 @@ func (m *meter) Update(name string, done, total int) {
 	m.draw(now)
 }
 
+// Results reports that done of total results (a sweep's rows) are
+// finished, found of them by an earlier run: the rate and the time left are
+// those of the results this run makes.
+func (m *meter) Results(what string, done, found, total int) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.results, m.resDone, m.resNew, m.resAll = what, done, done-found, total
+}
+
 // Sequences adapts the meter to a callback that reports items only.
 func (m *meter) Sequences(name string) func(done, total int) {
 	if m == nil {
@@ -125,6 +142,21 @@ func (m *meter) Sequences(name string) func(done, total int) {
 func (m *meter) draw(now time.Time) {
 	var b strings.Builder
 	b.WriteString("neurosim: ")
+	elapsed := now.Sub(m.start)
+	if m.results != "" {
+		// The results lead, with the run's time left; the task follows
+		// without its own, to keep the line short.
+		fmt.Fprintf(&b, "%d/%d %s", m.resDone, m.resAll, m.results)
+		if m.resAll > 0 {
+			fmt.Fprintf(&b, " (%d%%)", 100*m.resDone/m.resAll)
+		}
+		if m.resNew > 0 && elapsed > 0 {
+			rate := float64(m.resNew) / elapsed.Seconds()
+			left := time.Duration(float64(m.resAll-m.resDone) / rate * float64(time.Second))
+			fmt.Fprintf(&b, ", %.3g %s/s, ~%s left", rate, m.results, left.Round(time.Second))
+		}
+		b.WriteString("; ")
+	}
 	if m.tasks > 0 {
 		fmt.Fprintf(&b, "%d/%d ", min(max(m.task, 1), m.tasks), m.tasks)
 	}
@@ -139,13 +171,15 @@ func (m *meter) draw(now time.Time) {
 	} else {
 		fmt.Fprintf(&b, "%d/%d %s", m.done, m.total, m.unit)
 	}
-	if m.total > 0 {
-		fmt.Fprintf(&b, " (%d%%)", 100*m.done/m.total)
-	}
-	fmt.Fprintf(&b, ", %s elapsed", now.Sub(m.start).Round(time.Second))
-	if spent := now.Sub(m.taskStart); m.done > 0 && m.done < m.total && spent > time.Second {
-		left := time.Duration(float64(spent) / float64(m.done) * float64(m.total-m.done))
-		fmt.Fprintf(&b, ", ~%s left", left.Round(time.Second))
+	if m.results == "" {
+		if m.total > 0 {
+			fmt.Fprintf(&b, " (%d%%)", 100*m.done/m.total)
+		}
+		fmt.Fprintf(&b, ", %s elapsed", elapsed.Round(time.Second))
+		if spent := now.Sub(m.taskStart); m.done > 0 && m.done < m.total && spent > time.Second {
+			left := time.Duration(float64(spent) / float64(m.done) * float64(m.total-m.done))
+			fmt.Fprintf(&b, ", ~%s left", left.Round(time.Second))
+		}
 	}
 	line := b.String()
 	pad := ""
