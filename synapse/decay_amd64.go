@@ -8,3 +8,9 @@ var haveDecay4 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX
 
 //go:noescape
 func decay4(dst, ll, lambda []float64, delta float64) int
+
+// haveDecay8 says whether decay8 runs: decay4's needs and AVX-512.
+var haveDecay8 = haveDecay4 && cpu.X86.HasAVX512F
+
+//go:noescape
+func decay8(dst, ll, lambda []float64, delta float64) int

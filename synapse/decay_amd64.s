@@ -154,3 +154,93 @@ done:
 	MOVQ AX, ret+80(FP)
 	VZEROUPPER
 	RET
+
+// func decay8(dst, ll, lambda []float64, delta float64) int
+// decay4 with AVX-512: eight at a time, the same operations lane by lane,
+// constants held in registers. Writes the whole chunks of 8 and returns how
+// many elements it wrote.
+TEXT ·decay8(SB), NOSPLIT, $0-88
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ ll_base+24(FP), SI
+	MOVQ lambda_base+48(FP), DX
+	VBROADCASTSD delta+72(FP), Z15
+	VPBROADCASTQ decayv<>+416(SB), Z11 // 1023 (int64)
+	VPBROADCASTQ decayv<>+424(SB), Z10 // −53 (int64)
+	VPXORQ Z9, Z9, Z9                  // 0
+	VBROADCASTSD decayv<>+448(SB), Z12 // −1076.0
+	VBROADCASTSD decayv<>+0(SB), Z16   // LOG2E
+	VBROADCASTSD decayv<>+32(SB), Z17  // LN2U
+	VBROADCASTSD decayv<>+64(SB), Z18  // LN2L
+	VBROADCASTSD decayv<>+96(SB), Z19  // 0.0625
+	VBROADCASTSD decayv<>+128(SB), Z20 // Taylor coefficients, highest first
+	VBROADCASTSD decayv<>+160(SB), Z21
+	VBROADCASTSD decayv<>+192(SB), Z22
+	VBROADCASTSD decayv<>+224(SB), Z23
+	VBROADCASTSD decayv<>+256(SB), Z24
+	VBROADCASTSD decayv<>+288(SB), Z25
+	VBROADCASTSD decayv<>+320(SB), Z26
+	VBROADCASTSD decayv<>+352(SB), Z27 // 1.0
+	VBROADCASTSD decayv<>+384(SB), Z4  // 2.0
+	VPBROADCASTQ decayv<>+432(SB), Z28 // 1022 (int64)
+	VBROADCASTSD decayv<>+440(SB), Z29 // 2^−1022
+	SHRQ $3, CX
+	MOVQ CX, AX
+	SHLQ $3, AX
+	TESTQ CX, CX
+	JE   done8
+loop8:
+	VMOVUPD (SI), Z8                   // ln λ
+	VMULPD Z8, Z15, Z0                 // x = delta·ln λ
+	VMULPD Z16, Z0, Z1                 // x·LOG2E
+	VCMPPD $1, Z12, Z1, K1             // far under: x·LOG2E < −1076 (see decay4)
+	VBLENDMPD Z9, Z0, K1, Z0
+	VBLENDMPD Z9, Z1, K1, Z1
+	VCVTPD2DQ Z1, Y2                   // k, rounded to nearest (int32)
+	VCVTDQ2PD Y2, Z1                   // float(k)
+	VFNMADD231PD Z17, Z1, Z0           // x −= k·LN2U (fused)
+	VFNMADD231PD Z18, Z1, Z0           // x −= k·LN2L (fused)
+	VMULPD Z19, Z0, Z0                 // x·0.0625
+	VMOVAPD Z20, Z1
+	VFMADD213PD Z21, Z0, Z1
+	VFMADD213PD Z22, Z0, Z1
+	VFMADD213PD Z23, Z0, Z1
+	VFMADD213PD Z24, Z0, Z1
+	VFMADD213PD Z25, Z0, Z1
+	VFMADD213PD Z26, Z0, Z1
+	VFMADD213PD Z27, Z0, Z1
+	VMULPD Z1, Z0, Z0
+	VADDPD Z4, Z0, Z1
+	VMULPD Z1, Z0, Z0
+	VADDPD Z4, Z0, Z1
+	VMULPD Z1, Z0, Z0
+	VADDPD Z4, Z0, Z1
+	VMULPD Z1, Z0, Z0
+	VADDPD Z4, Z0, Z1
+	VFMADD213PD Z27, Z1, Z0            // x = x·(x + 2) + 1 (fused)
+	VPMOVSXDQ Y2, Z5
+	VPADDQ Z11, Z5, Z5                 // e = k + 1023
+	VPSLLQ $52, Z5, Z1
+	VMULPD Z1, Z0, Z3                  // normal
+	VPADDQ Z28, Z5, Z1
+	VPSLLQ $52, Z1, Z1
+	VMULPD Z1, Z0, Z0
+	VMULPD Z29, Z0, Z0                 // subnormal
+	VPCMPGTQ Z9, Z5, K2                // e > 0
+	VBLENDMPD Z3, Z0, K2, Z0
+	VPCMPGTQ Z5, Z10, K3               // e < −52
+	VBLENDMPD Z9, Z0, K3, Z0           // under → 0
+	VBLENDMPD Z9, Z0, K1, Z0           // far under → 0
+	VCMPPD $3, Z8, Z8, K4              // ln λ NaN: λ outside [0, 1]
+	VMOVUPD (DX), Z6
+	VBLENDMPD Z6, Z0, K4, Z0           // → λ itself
+	VMOVUPD Z0, (DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	DECQ CX
+	JNE  loop8
+done8:
+	MOVQ AX, ret+80(FP)
+	VZEROUPPER
+	RET

@@ -5,3 +5,7 @@ package synapse
 var haveDecay4 = false
 
 func decay4(dst, ll, lambda []float64, delta float64) int { return 0 }
+
+var haveDecay8 = false
+
+func decay8(dst, ll, lambda []float64, delta float64) int { return 0 }

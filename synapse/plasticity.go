@@ -96,9 +96,13 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 		return buf
 	}
 	i := 0
+	if haveDecay8 {
+		// Eight at a time, with math.Exp's bits.
+		i = decay8(buf, p.logLambda, p.lambda, delta)
+	}
 	if haveDecay4 {
 		// Four at a time, with math.Exp's bits.
-		i = decay4(buf, p.logLambda, p.lambda, delta)
+		i += decay4(buf[i:], p.logLambda[i:], p.lambda[i:], delta)
 	}
 	p.decayScalar(delta, buf, i, len(buf))
 	return buf
