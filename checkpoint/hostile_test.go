@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/internal/hostile"
 )
 
 // member is one zip member for makeZip. Zero fields mean honest: stored,
@@ -69,35 +70,6 @@ func torchZip(t testing.TB, pkl []byte, storages ...member) []byte {
 	return makeZip(t, append(ms, member{name: "archive/version", data: []byte("3\n")})...)
 }
 
-// pint pickles an int as torch's pickler would: BININT1, BININT or LONG1.
-func pint(v int64) string {
-	switch {
-	case v >= 0 && v < 256:
-		return "K" + string([]byte{byte(v)})
-	case v >= -1<<31 && v < 1<<31:
-		return "J" + string(binary.LittleEndian.AppendUint32(nil, uint32(v)))
-	}
-	return "\x8a\x08" + string(binary.LittleEndian.AppendUint64(nil, uint64(v)))
-}
-
-func ptuple(vs []int64) string {
-	s := "("
-	for _, v := range vs {
-		s += pint(v)
-	}
-	return s + "t"
-}
-
-// tensorPickle pickles OrderedDict(x=_rebuild_tensor_v2(FloatStorage "0" of
-// numel elements, offset, size, stride, False, {})) as torch.save's protocol 2
-// does, minus the memo.
-func tensorPickle(numel, offset int64, size, stride []int64) []byte {
-	return []byte("\x80\x02ccollections\nOrderedDict\n)R(X\x01\x00\x00\x00x" +
-		"ctorch._utils\n_rebuild_tensor_v2\n(" +
-		"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu" + pint(numel) + "tQ" +
-		pint(offset) + ptuple(size) + ptuple(stride) + "\x89}tRu.")
-}
-
 func floats(n int) []byte { return make([]byte, 4*n) }
 
 func TestHostilePickles(t *testing.T) {
@@ -114,8 +86,8 @@ func TestHostilePickles(t *testing.T) {
 	//    scanning each entry's dict would be 2.5e9 steps.
 	var inner, outer strings.Builder
 	for i := range 50000 {
-		inner.WriteString(pint(int64(1000+i)) + "N")
-		outer.WriteString(pint(int64(1000+i)) + "h\x00")
+		inner.WriteString(hostile.PickleInt(int64(1000+i)) + "N")
+		outer.WriteString(hostile.PickleInt(int64(1000+i)) + "h\x00")
 	}
 	sharedDict := "\x80\x02}q\x00(" + inner.String() + "u0}(" + outer.String() + "u."
 	// 2. A 100 KB string used as the key of 1000 entries, BUILD-walked
@@ -178,20 +150,20 @@ func TestHostilePickles(t *testing.T) {
 		{"top-level list", "\x80\x02].", nil, &formatErr, "the pickled object is a list, not a state_dict"},
 		{"empty state_dict", "\x80\x02}.", nil, &formatErr, "the state_dict is empty"},
 		{"no tensors anywhere", "\x80\x02}(X\x05\x00\x00\x00epochK\x03u.", nil, &formatErr, `no state_dict found: no entry holds tensors (entries: "epoch")`},
-		{"non-string tensor name", strings.Replace(string(tensorPickle(6, 0, []int64{6}, []int64{1})), "X\x01\x00\x00\x00x", "K\x01", 1), []member{storage6}, &formatErr, "the state_dict has a key that is an int, not a str"},
+		{"non-string tensor name", strings.Replace(string(hostile.TensorPickle(6, 0, []int64{6}, []int64{1})), "X\x01\x00\x00\x00x", "K\x01", 1), []member{storage6}, &formatErr, "the state_dict has a key that is an int, not a str"},
 		{"persistent id not a tuple", "\x80\x02K\x01Q.", nil, &formatErr, "persistent id is an int, not a ('storage', …) tuple"},
 		{"pickled module", "\x80\x02(X\x06\x00\x00\x00moduleNNtQ.", nil, &unsupportedErr, "pickles an nn.Module"},
 		{"persistent id of 6 fields in a zip", "\x80\x02(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x06NtQ.", []member{storage6}, &formatErr, "storage persistent id has 6 fields, want 5"},
-		{"storage without record", string(tensorPickle(6, 0, []int64{6}, []int64{1})), nil, &formatErr, `storage "0" has no record "archive/data/0" in the archive`},
+		{"storage without record", string(hostile.TensorPickle(6, 0, []int64{6}, []int64{1})), nil, &formatErr, `storage "0" has no record "archive/data/0" in the archive`},
 		{"rebuild of a non-storage", "\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(K\x01K\x00))\x89}tR.", nil, &formatErr, "_rebuild_tensor_v2 of an int, not a storage"},
 		{"rebuild with 3 arguments", "\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(K\x01K\x00)tR.", nil, &formatErr, "_rebuild_tensor_v2 called with 3 arguments"},
-		{"negative stride", string(tensorPickle(6, 5, []int64{6}, []int64{-1})), []member{storage6}, &formatErr, "shape [6], strides [-1]: negative entries"},
-		{"negative offset", string(tensorPickle(6, -1, []int64{6}, []int64{1})), []member{storage6}, &formatErr, "negative offset -1"},
-		{"sizes and strides differ", string(tensorPickle(6, 0, []int64{2, 3}, []int64{1})), []member{storage6}, &formatErr, "has 2 sizes but 1 strides"},
-		{"view past the storage", string(tensorPickle(6, 0, []int64{2, 3}, []int64{4, 1})), []member{storage6}, &formatErr, "reaches element 6 of storage \"0\", which holds 6"},
-		{"element count overflows", string(tensorPickle(6, 0, []int64{1 << 32, 1 << 32}, []int64{0, 0})), []member{storage6}, &formatErr, "too many elements"},
-		{"reach overflows", string(tensorPickle(6, 0, []int64{4, 2}, []int64{1 << 62, 1})), []member{storage6}, &formatErr, "overflows"},
-		{"65 dimensions", string(tensorPickle(6, 0, make([]int64, 65), make([]int64, 65))), []member{storage6}, &formatErr, "size has 65 entries (at most 64 dimensions)"},
+		{"negative stride", string(hostile.TensorPickle(6, 5, []int64{6}, []int64{-1})), []member{storage6}, &formatErr, "shape [6], strides [-1]: negative entries"},
+		{"negative offset", string(hostile.TensorPickle(6, -1, []int64{6}, []int64{1})), []member{storage6}, &formatErr, "negative offset -1"},
+		{"sizes and strides differ", string(hostile.TensorPickle(6, 0, []int64{2, 3}, []int64{1})), []member{storage6}, &formatErr, "has 2 sizes but 1 strides"},
+		{"view past the storage", string(hostile.TensorPickle(6, 0, []int64{2, 3}, []int64{4, 1})), []member{storage6}, &formatErr, "reaches element 6 of storage \"0\", which holds 6"},
+		{"element count overflows", string(hostile.TensorPickle(6, 0, []int64{1 << 32, 1 << 32}, []int64{0, 0})), []member{storage6}, &formatErr, "too many elements"},
+		{"reach overflows", string(hostile.TensorPickle(6, 0, []int64{4, 2}, []int64{1 << 62, 1})), []member{storage6}, &formatErr, "overflows"},
+		{"65 dimensions", string(hostile.TensorPickle(6, 0, make([]int64, 65), make([]int64, 65))), []member{storage6}, &formatErr, "size has 65 entries (at most 64 dimensions)"},
 		{"storage size beyond int64", "\x80\x02(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01tQ.", nil, &formatErr, "size 18446744073709551616 is too large"},
 		{"storage of 2^61 float32", "\x80\x02(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu\x8a\x08\x00\x00\x00\x00\x00\x00\x00\x20tQ.", nil, &formatErr, `storage "0" claims 2305843009213693952 elements`},
 		{"storage typed two ways", "\x80\x02(" +
@@ -213,7 +185,7 @@ func TestHostileContainers(t *testing.T) {
 		formatErr      *checkpoint.FormatError
 		unsupportedErr *checkpoint.UnsupportedError
 	)
-	pkl := tensorPickle(6, 0, []int64{2, 3}, []int64{3, 1})
+	pkl := hostile.TensorPickle(6, 0, []int64{2, 3}, []int64{3, 1})
 	badCRC := uint32(12345)
 	st := func(header string, data []byte) []byte {
 		b := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
@@ -345,7 +317,7 @@ func TestAllocationBounded(t *testing.T) {
 	}
 	// A broadcast view of one element claiming 2^40 elements is refused by
 	// the element bound before its data are allocated.
-	data := torchZip(t, tensorPickle(1, 0, []int64{1 << 20, 1 << 20}, []int64{0, 0}), member{name: "0", data: floats(1)})
+	data := torchZip(t, hostile.TensorPickle(1, 0, []int64{1 << 20, 1 << 20}, []int64{0, 0}), member{name: "0", data: floats(1)})
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

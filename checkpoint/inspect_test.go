@@ -51,7 +51,7 @@ func TestInspectBroadcast(t *testing.T) {
 	// (0, 1) repeats the row [1, −2] three times: mean −0.5, 3 elements
 	// outside [0, 1].
 	row := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, math.Float32bits(1)), math.Float32bits(-2))
-	data = torchZip(t, tensorPickle(2, 0, []int64{3, 2}, []int64{0, 1}), member{name: "0", data: row})
+	data = torchZip(t, hostile.TensorPickle(2, 0, []int64{3, 2}, []int64{0, 1}), member{name: "0", data: row})
 	inv, err = checkpoint.InspectBytes("rows.pth", data, checkpoint.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestInspectStreamsTorchStorage(t *testing.T) {
 		binary.LittleEndian.PutUint32(vals[4*i:], math.Float32bits(float32(i%7)))
 	}
 	// Elements 1 … n−1 of the storage: values i mod 7 for i ≥ 1.
-	data := torchZip(t, tensorPickle(n, 1, []int64{n - 1}, []int64{1}), member{name: "0", data: vals, method: zip.Deflate})
+	data := torchZip(t, hostile.TensorPickle(n, 1, []int64{n - 1}, []int64{1}), member{name: "0", data: vals, method: zip.Deflate})
 	var inv *checkpoint.Inventory
 	var err error
 	got := allocs(func() { inv, err = checkpoint.InspectBytes("deflated.pth", data, checkpoint.Options{}) })

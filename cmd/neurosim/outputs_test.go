@@ -14,9 +14,11 @@ import (
 
 // prior writes "prior <name>" files at the given paths and returns a check
 // that they are byte-identical and that no temporary is left in their
-// directories or the temporary directory.
+// directories or the temporary directory (a private one for the test, so
+// that other programs' temporaries do not count).
 func prior(t *testing.T, paths ...string) func() {
 	t.Helper()
+	t.Setenv("TMPDIR", t.TempDir())
 	for _, p := range paths {
 		if err := os.WriteFile(p, []byte("prior "+filepath.Base(p)), 0o644); err != nil {
 			t.Fatal(err)

@@ -22,18 +22,22 @@ import (
 	"strconv"
 )
 
-// pint pickles a non-negative int as torch's pickler does: BININT1 or BININT.
-func pint(v int64) string {
-	if v < 256 {
+// PickleInt pickles an int as torch's pickler does: BININT1, BININT or
+// LONG1.
+func PickleInt(v int64) string {
+	switch {
+	case v >= 0 && v < 256:
 		return "K" + string([]byte{byte(v)})
+	case v >= -1<<31 && v < 1<<31:
+		return "J" + string(binary.LittleEndian.AppendUint32(nil, uint32(v)))
 	}
-	return "J" + string(binary.LittleEndian.AppendUint32(nil, uint32(v)))
+	return "\x8a\x08" + string(binary.LittleEndian.AppendUint64(nil, uint64(v)))
 }
 
 func ptuple(vs []int64) string {
 	s := "("
 	for _, v := range vs {
-		s += pint(v)
+		s += PickleInt(v)
 	}
 	return s + "t"
 }
@@ -44,8 +48,8 @@ func ptuple(vs []int64) string {
 func TensorPickle(numel, offset int64, size, stride []int64) []byte {
 	return []byte("\x80\x02ccollections\nOrderedDict\n)R(X\x01\x00\x00\x00x" +
 		"ctorch._utils\n_rebuild_tensor_v2\n(" +
-		"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu" + pint(numel) + "tQ" +
-		pint(offset) + ptuple(size) + ptuple(stride) + "\x89}tRu.")
+		"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu" + PickleInt(numel) + "tQ" +
+		PickleInt(offset) + ptuple(size) + ptuple(stride) + "\x89}tRu.")
 }
 
 // TorchZip wraps a data.pkl and the bytes of storage "0" in torch's
