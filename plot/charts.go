@@ -158,10 +158,15 @@ func StackedBars(name, title, quantity, unit string, categories []string, bars [
 		labels[i] = b.Label
 	}
 	p.NominalX(labels...)
+	left := vg.Length(0)
 	if len(bars) > 4 {
 		p.X.Tick.Label.Rotation = math.Pi / 6
 		p.X.Tick.Label.XAlign = draw.XRight
 		p.X.Tick.Label.YAlign = draw.YCenter
+		// The first label slants left of the plot's own area: make room
+		// for it (what reaches beyond the y axis's width).
+		reach := p.X.Tick.Label.Width(labels[0]) * vg.Length(math.Cos(math.Pi/6))
+		left = max(0, reach-3.2*vg.Centimeter)
 	}
 	p.Add(&stack{bars: bars, scale: f, shades: len(categories)})
 	for k := len(categories) - 1; k >= 0; k-- {
@@ -175,7 +180,20 @@ func StackedBars(name, title, quantity, unit string, categories []string, bars [
 	if n := len(bars); n > 8 {
 		w = vg.Length(math.Min(40, 10+1.2*float64(n))) * vg.Centimeter
 	}
-	return single(name, title, p, w, 13*vg.Centimeter), nil
+	fig := single(name, title, p, w+left, 13*vg.Centimeter)
+	if left > 0 {
+		fig.draw = padLeft(fig.draw, left)
+	}
+	return fig, nil
+}
+
+// padLeft draws with a blank margin of left at the canvas's left edge.
+func padLeft(inner func(draw.Canvas), left vg.Length) func(draw.Canvas) {
+	return func(c draw.Canvas) {
+		c.FillPolygon(color.White, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}})
+		c.Min.X += left
+		inner(c)
+	}
 }
 
 // shadeOf is the shade of category k of n: from darker to much lighter.

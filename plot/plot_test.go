@@ -2,10 +2,13 @@ package plot
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 func figures(t *testing.T) []*Figure {
@@ -103,5 +106,25 @@ func TestHeatmapShape(t *testing.T) {
 	h := &Heatmap{Name: "bad", X: []string{"a"}, Y: []string{"r"}, Values: [][]float64{{1, 2}}}
 	if _, err := h.Figure(); err == nil {
 		t.Error("a row longer than the columns was accepted")
+	}
+}
+
+// Slanted labels reach left of the plot: a long first label widens the
+// figure by the room it needs, a short one does not.
+func TestSlantedLabelsFit(t *testing.T) {
+	width := func(first string) vg.Length {
+		bars := []Bar{{Label: first, Color: Palette[0], Segments: []float64{1}}}
+		for i := range 5 {
+			bars = append(bars, Bar{Label: fmt.Sprint(i), Color: Palette[1], Segments: []float64{1}})
+		}
+		f, err := StackedBars("b", "bars", "energy", "J", []string{"read"}, bars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.W
+	}
+	short, long := width("a"), width(strings.Repeat("a long label ", 6))
+	if long <= short {
+		t.Errorf("figure %v wide with a long first label, %v with a short one", long, short)
 	}
 }
