@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/export"
 )
 
@@ -229,8 +230,35 @@ func TestInputsNamed(t *testing.T) {
 	}
 	for _, cmd := range []string{"compare", "breakeven", "energy"} {
 		_, out, _ := runCLI(t, cmd, "--help")
-		if strings.Contains(out, "../shared") || !strings.Contains(out, "Exit status: 0 success") {
-			t.Errorf("%s --help:\n%s", cmd, out)
+		if !strings.Contains(out, "Exit status: 0 success") {
+			t.Errorf("%s --help does not give the exit statuses:\n%s", cmd, out)
+		}
+	}
+}
+
+// What a user reads — every command's help and every preset's sources — names
+// no file outside a clone of the repository: not the shared reference folder
+// beside the checkout, nor the project notes the presets were collected from.
+func TestTextNamesNoFileOutsideTheRepo(t *testing.T) {
+	var texts [][]string
+	for _, cmd := range [][]string{{"compare"}, {"energy"}, {"breakeven"}, {"feasibility"},
+		{"inspect"}, {"designs"}, {"designs", "show"}, {"sweep"}, {"sweep", "merge"},
+		{"report"}, {"version"}, {"completion"}} {
+		texts = append(texts, append(cmd, "--help"))
+	}
+	for _, name := range design.PresetNames() {
+		texts = append(texts, []string{"designs", "show", name})
+	}
+	texts = append(texts, []string{"designs", "--wide"})
+	for _, args := range texts {
+		code, out, errb := runCLI(t, args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errb)
+		}
+		for _, bad := range []string{"../", "/shared", "PRESETS.md", "DESIGN.md"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%v names %q, which a clone does not have:\n%s", args, bad, out)
+			}
 		}
 	}
 }
