@@ -14,6 +14,7 @@ import (
 
 	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // Flag values out of range or unknown: exit status 2, one line, and a
@@ -190,6 +191,32 @@ func TestTablesFit(t *testing.T) {
 		}
 		if !strings.Contains(out, "+--") || !strings.Contains(out, " nJ ...") {
 			t.Errorf("LC_ALL=%s:\n%s", locale, out)
+		}
+	}
+	// In ASCII every table and text still fits 100 columns (the spellings
+	// are longer than the characters they replace: … is ..., Σ is "sum "),
+	// and no command prints a character outside ASCII: τ, ÷, → and the
+	// presets' superscripts included.
+	t.Setenv("LC_ALL", "C")
+	for _, args := range [][]string{
+		{"designs"}, {"breakeven", "--design", "rram-neurosim"}, {"compare", "--design", "pcm"},
+		{"compare"}, {"energy", "--checkpoint", h11, "--design", "stp-diffusive", "--art-n", "16", "--rate", "1kHz"},
+		{"energy", "--checkpoint", testutil.Testdata("rl", "PONG_RNN", "model.pth"),
+			"--inputs", testutil.Testdata("rl", "observations_PONG.npy"), "--design", "rram-neurram"},
+		{"feasibility", "--versus", "ART_LSTM_h9", "--writes", "1fJ,1pJ,2", "--taus", "1ms,10ms,2"},
+		{"inspect", h11},
+	} {
+		code, out, stderr := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("LC_ALL=C %v: %s", args, stderr)
+		}
+		if w := maxWidth(out); w > 100 {
+			t.Errorf("LC_ALL=C %v: %d columns:\n%s", args, w, out)
+		}
+		for i := 0; i < len(out); i++ {
+			if out[i] >= utf8.RuneSelf {
+				t.Fatalf("LC_ALL=C %v: non-ASCII output:\n%s", args, out)
+			}
 		}
 	}
 	t.Setenv("LC_ALL", "")
