@@ -23,8 +23,8 @@
 // # Prices
 //
 // Price charges counts at both ends of every price range, by location
-// (arrays, neurons, chip) and category, with the equations of DESIGN.md
-// ("Beyond the paper"): synapse_read = v_read²·t_read·Σ_cells G·z²
+// (arrays, neurons, chip) and category, with the equations of package
+// design's doc ("The model"): synapse_read = v_read²·t_read·Σ_cells G·z²
 // (amplitude) or v_read²·t_read·Σ_cells G·|z| (pulse width), or
 // synop_energy per synaptic operation (digital); dac per nonzero drive; adc
 // per row read; synapse_write per write event and per unit of change, for

@@ -10,7 +10,7 @@
 //
 // # The model
 //
-// A design says, per event, what is charged (DESIGN.md, "Beyond the paper"):
+// A design says, per event, what is charged (the README, "Hardware designs"):
 //
 //   - Synaptic read. A nonzero presynaptic value z drives its column for one
 //     read; every cell on it conducts. With amplitude encoding the cell sees

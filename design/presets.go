@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Sources of the presets, as PRESETS.md (shared with the project) lists them.
+// Sources of the presets: the publications and model libraries their figures come from.
 const (
 	srcPaper     = "Rodriguez, Guo & Moraitis, ICML 2022"
 	srcNeuroSim  = "DNN+NeuroSim V1.4 Param.cpp"
@@ -22,7 +22,7 @@ const (
 	srcKeras     = "nengo/keras-spiking model_energy.py"
 	srcAttwell   = "Attwell & Laughlin, J Cereb Blood Flow Metab 2001"
 
-	assumeStep = "[assumption] a 1 kHz network step, the rate of DESIGN.md's chip-budget question"
+	assumeStep = "[assumption] a 1 kHz network step, a round rate at which to ask the chip-budget questions"
 
 	srcNeuroSimArea = "DNN+NeuroSim V1.4 Param.cpp"
 	srcCiMNeuRRAM   = "CiMLoop wan_nature_2022 macro (variables_free.yaml, arch.yaml)"
@@ -30,7 +30,7 @@ const (
 	srcWalden       = "Walden, IEEE JSAC 17(4) 1999: energy per conversion = FOM·2^ENOB"
 	srcWangDiff     = "Wang et al., Nature Materials 16, 101 (2017), Ag:SiOxNy diffusive memristor"
 	srcRicci        = "Ricci et al., Neuromorph. Comput. Eng. 3, 044004 (2023), Ag-based volatile memristor with electrically tunable retention"
-	assumeStatic    = "[assumption] leakage not modelled: PRESETS.md has no static figure for this design"
+	assumeStatic    = "[assumption] leakage not modelled: no published static figure was collected for this design"
 )
 
 // Presets returns the built-in designs, in a stable order. Each call builds
@@ -132,17 +132,17 @@ func rramNeuroSim() *Design {
 			"synapse.g_max":      "[derived] 1/R_on = 1/100 kΩ; " + srcNeuroSim + " resistanceOn = 100e3",
 			"synapse.levels": "[assumption] 32 levels (5 bits) per cell, matching NeuroSim V1.4's 5-bit ADC " +
 				"(levelOutput = 32); its default cell is binary (cellBit = 1)",
-			"synapse.variation":  "[assumption] not modelled: PRESETS.md has no variation figure for this cell",
-			"synapse.read_noise": "[assumption] not modelled: PRESETS.md has no read-noise figure for this cell",
+			"synapse.variation":  "[assumption] not modelled: no published variation figure was collected for this cell",
+			"synapse.read_noise": "[assumption] not modelled: no published read-noise figure was collected for this cell",
 			"input.encoding": "[assumption] one analog read per input; NeuroSim and ISAAC stream input bits " +
 				"serially, which this model does not represent",
 			"input.v_read":     srcNeuroSim + " readVoltage = 0.55 at technode 22",
 			"input.t_read":     srcNeuroSim + " readPulseWidth = 10e-9",
 			"input.dac_energy": "1-bit DAC, " + srcISAAC + "; [assumption] one conversion per nonzero input",
 			"readout.adc_energy": "5-bit ADC: low 47 fJ, DNN+NeuroSim V1.4 SarADC.cpp 5-bit SAR + column at 22 nm " +
-				"[derived] (PRESETS.md: 47–119 fJ); high 0.99 pJ, ISAAC ADC scaled to 5 bit at 32 nm, " + srcISAAC,
+				"[derived] (published NeuroSim figures: 47–119 fJ); high 0.99 pJ, ISAAC ADC scaled to 5 bit at 32 nm, " + srcISAAC,
 			"readout.neuron_energy": "[assumption] the NeuRRAM analog integrator (0.25 pJ, " + srcNeuRRAMpy +
-				") stands in for the activation circuit; PRESETS.md has no NeuroSim figure",
+				") stands in for the activation circuit; no published NeuroSim figure was collected",
 			"plasticity.element": "[assumption] RRAM is non-volatile: the decayed state is rewritten every step",
 			"plasticity.write_energy_per_event": "low 0.6 pJ: SET/RESET pulse 2 V × 10 ns, Accelergy library " +
 				"nvsim_RRAM.cell (NVSim); high 3.33 pJ [derived]: DNN+NeuroSim V2.1 write pulse 4 V × 50 ns " +
@@ -230,8 +230,8 @@ func rramNeuRRAM() *Design {
 			"synapse.g_max":      "[derived] 1/R_on = 1/250 kΩ; " + srcCiMLoop,
 			"synapse.levels": "CiMLoop wan_nature_2022 variables: 4-bit weights (WEIGHT_BITS 4), " +
 				"one weight per cell (BITS_PER_CELL = WEIGHT_BITS)",
-			"synapse.variation":  "[assumption] not modelled: PRESETS.md has no variation figure for this cell",
-			"synapse.read_noise": "[assumption] not modelled: PRESETS.md has no read-noise figure for this cell",
+			"synapse.variation":  "[assumption] not modelled: no published variation figure was collected for this cell",
+			"synapse.read_noise": "[assumption] not modelled: no published read-noise figure was collected for this cell",
 			"input.encoding": "[assumption] NeuRRAM drives inputs as trains of read pulses (CiMLoop: 1-bit " +
 				"voltage and temporal DACs), so energy grows with |z| as with pulse-width",
 			"input.v_read":     srcCiMLoop + " ReadVoltage 0.5 V",
@@ -304,7 +304,7 @@ func pcm() *Design {
 				"0.0368 at ĝ = 1, 0.0907 at ĝ = 0.25; [assumption] drawn independently per read, " +
 				"although 1/f noise is correlated in time",
 			"input.encoding": "[assumption] duration-coded (pulse-width) inputs, paired with the time-domain DAC below",
-			"input.v_read":   "[assumption] 0.2 V, a read well below PCM threshold switching; PRESETS.md gives none",
+			"input.v_read":   "[assumption] 0.2 V, a read well below PCM threshold switching; no published figure was collected",
 			"input.t_read": srcAIHWKit + " PCMLikeNoiseModel t_read = 250 ns (the read duration of its 1/f fit), " +
 				"here the full-scale pulse",
 			"input.dac_energy": "TIMELY 8-bit time-domain DAC 0.0375 pJ, " + srcTIMELY +
@@ -313,7 +313,7 @@ func pcm() *Design {
 				"; high 15.6 pJ, MNSIM 2.0 INI defaults, 8 bit [derived]; the Accelergy ADC plug-in survey " +
 				"regression gives 1.71 pJ at 32 nm",
 			"readout.neuron_energy": "[assumption] the NeuRRAM analog integrator (0.25 pJ, " + srcNeuRRAMpy +
-				") stands in for the activation circuit; PRESETS.md has no PCM neuron figure",
+				") stands in for the activation circuit; no published PCM neuron figure was collected",
 			"plasticity.element": "[assumption] PCM is non-volatile (it drifts, but does not decay on a " +
 				"network's time scale): the decayed state is rewritten every step",
 			"plasticity.write_energy_per_event": "[derived] I²·R_on·t at R_on = 1 kΩ, cell only (access device " +
@@ -359,7 +359,7 @@ func loihi() *Design {
 				"every plastic synapse's new value is written each step",
 			"plasticity.write_energy_per_event": "synaptic update (learning) 120 pJ, " + srcDavies,
 			"plasticity.write_energy_per_unit":  "[assumption] one synaptic update per write, whatever its size",
-			"static_power":                      "[assumption] Loihi's static power is not in PRESETS.md; not modelled",
+			"static_power":                      "[assumption] no published figure of Loihi's static power was collected; not modelled",
 			"step_period":                       assumeStep,
 		},
 	})
@@ -388,12 +388,12 @@ func stpDiffusive() *Design {
 	src["plasticity.element"] = "the diffusive memristor's conductance relaxes by itself (Ag diffusion), " + srcWangDiff +
 		": the decay is free and only Hebbian increments are written"
 	src["plasticity.write_energy_per_event"] = "[assumption] one threshold-switching pulse costs as the NVSim RRAM " +
-		"SET pulse (2 V × 10 ns, 0.6 pJ; Accelergy library nvsim_RRAM.cell): PRESETS.md has no diffusive-memristor write energy"
+		"SET pulse (2 V × 10 ns, 0.6 pJ; Accelergy library nvsim_RRAM.cell): no published diffusive-memristor write energy was collected"
 	src["plasticity.retention"] = "[assumption] τ of 1 … 10 ms, within the millisecond-to-second range that " +
 		srcRicci + " tune by the programming current, and the millisecond relaxation of " + srcWangDiff
 	src["plasticity.retention_variation"] = "[assumption] lognormal σ 0.5 from cell to cell: both sources report broad " +
 		"cycle-to-cycle and device-to-device retention spreads, not this value"
-	src["plasticity.endurance"] = "[assumption] 10⁶ switching cycles; PRESETS.md has no endurance figure for diffusive memristors"
+	src["plasticity.endurance"] = "[assumption] 10⁶ switching cycles; no published endurance figure for diffusive memristors was collected"
 	src["array.adc_bits"] = "8-bit ADC, as ISAAC's (" + srcISAAC + "): column partial sums are quantised to 256 levels"
 	src["array.adc_fom"] = "[derived] 1.67 pJ / 2^8 = 6.52 fJ per conversion step, the ISAAC 8-bit SAR ADC of " + srcISAAC +
 		" taken at ENOB = 8 [assumption]; " + srcWalden
@@ -427,7 +427,7 @@ func biology() *Design {
 			"plasticity.write_energy_per_event": "[assumption] the short-term change is a by-product of the " +
 				"synaptic event already charged in synop_energy",
 			"plasticity.write_energy_per_unit": "[assumption] as write_energy_per_event",
-			"static_power":                     "[assumption] resting (housekeeping) costs are not counted; PRESETS.md has no figure",
+			"static_power":                     "[assumption] resting (housekeeping) costs are not counted; no published figure was collected",
 			"step_period":                      "[assumption] 1 ms, about the duration of an action potential",
 		},
 	})

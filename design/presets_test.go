@@ -109,7 +109,7 @@ func TestPaperPreset(t *testing.T) {
 	}
 }
 
-// Derived figures checked against a hand computation from PRESETS.md's
+// Derived figures checked against a hand computation from the published
 // parameters. Tolerance 1e-12 relative: float rounding of a few operations.
 func TestPresetDerivedFigures(t *testing.T) {
 	get := func(name string) *Design {
@@ -126,14 +126,14 @@ func TestPresetDerivedFigures(t *testing.T) {
 	}{
 		{"NeuroSim g_min = 1/R_off", nsim.Synapse.GMin.Lo, 1 / 1.7e6},
 		{"NeuroSim g_max = 1/R_on", nsim.Synapse.GMax.Lo, 1e-5},
-		// DNN+NeuroSim V1.4 cell read at R_on: 0.55² V² × 10 µS × 10 ns = 30.25 fJ (PRESETS.md: 30.3 fJ).
+		// DNN+NeuroSim V1.4 cell read at R_on: 0.55² V² × 10 µS × 10 ns = 30.25 fJ (published: 30.3 fJ).
 		{"NeuroSim read at R_on", nsim.Input.VRead.Lo * nsim.Input.VRead.Lo * nsim.Synapse.GMax.Lo * nsim.Input.TRead.Lo, 30.25e-15},
 		// V2.1 write: 4 V, 50 ns at 240 kΩ: 16/240e3 × 50e-9 = 3.333… pJ.
 		{"NeuroSim V2.1 write", nsim.Plasticity.WriteEnergyPerEvent.Hi, 10.0 / 3 * 1e-12},
 		{"NeuRRAM g_max = 1/250 kΩ", nram.Synapse.GMax.Lo, 4e-6},
-		// NeuRRAM read at R_on: 0.25 V² × 4 µS × 2 ns = 2 fJ (PRESETS.md: 2.0 fJ).
+		// NeuRRAM read at R_on: 0.25 V² × 4 µS × 2 ns = 2 fJ (published: 2.0 fJ).
 		{"NeuRRAM read at R_on", nram.Input.VRead.Lo * nram.Input.VRead.Lo * nram.Synapse.GMax.Lo * nram.Input.TRead.Lo, 2e-15},
-		// Set pulse 1.75 V × 8.52 µs: 3.0625/250e3 × 8.52e-6 = 104.37 pJ (PRESETS.md ≈104 pJ); /1e6 → 26.09 pJ.
+		// Set pulse 1.75 V × 8.52 µs: 3.0625/250e3 × 8.52e-6 = 104.37 pJ (published ≈104 pJ); /1e6 → 26.09 pJ.
 		{"NeuRRAM set at R_on", nram.Plasticity.WriteEnergyPerEvent.Hi, 104.37e-12},
 		{"NeuRRAM set at R_off", nram.Plasticity.WriteEnergyPerEvent.Lo, 26.0925e-12},
 		{"NeuRRAM sample + ADC", nram.Readout.ADCEnergy.Lo, 1.5e-12},

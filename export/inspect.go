@@ -79,7 +79,9 @@ func WriteInspect(w io.Writer, sd *checkpoint.Inventory, f Format) error {
 	if sd.Key != "" {
 		key = fmt.Sprintf(", state_dict under key %q", sd.Key)
 	}
-	fmt.Fprintf(w, "%s: %s, %d tensors%s (values are the tensors' own, unitless)\n", sd.File, sd.Format, len(sd.Tensors), key)
+	if err := text(w, fmt.Sprintf("%s: %s, %d tensors%s (values are the tensors' own, unitless)", sd.File, sd.Format, len(sd.Tensors), key)); err != nil {
+		return err
+	}
 	rows := make([][]string, len(j.Tensors))
 	opt := func(p *float64) string {
 		if p == nil {
@@ -103,8 +105,10 @@ func WriteInspect(w io.Writer, sd *checkpoint.Inventory, f Format) error {
 	}
 	for _, t := range j.Tensors {
 		if t.DecayOutside != nil {
-			fmt.Fprintf(w, "%s: %d of %d decay factors λ outside [0, 1] (not passive decays; see the design's lambda_outside)\n",
-				t.Name, *t.DecayOutside, t.Elements)
+			if err := text(w, fmt.Sprintf("%s: %d of %d decay factors λ outside [0, 1] (not passive decays; see the design's lambda_outside)",
+				t.Name, *t.DecayOutside, t.Elements)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package export
 
 import (
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -45,18 +46,79 @@ func (t *Terminal) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// asciiReplacer spells the characters neurosim prints in ASCII.
-var asciiReplacer = strings.NewReplacer(
+// asciiText spells in ASCII the characters neurosim's human output is
+// written with (its source strings, units and the presets' sources); the
+// no-break space is kept, since the layout still needs it.
+var asciiText = []string{
 	"…", "...", "×", "x", "µ", "u", "μ", "u", "—", "-", "–", "-", "−", "-",
-	"²", "^2", "Σ", "sum ", "λ", "lambda", "γ", "gamma", "Δ", "delta", "·", "*",
-	"≥", ">=", "≤", "<=", "Ω", "Ohm", "σ", "sigma", "⊙", "*", "ĝ", "g", "\u00a0", " ",
-	"│", "|", "┌", "+", "┐", "+", "└", "+", "┘", "+", "├", "+", "┤", "+", "┬", "+", "┴", "+", "┼", "+", "─", "-",
+	"Σ", "sum ", "λ", "lambda", "γ", "gamma", "Δ", "delta", "·", "*", "τ", "tau", "ε", "eps",
+	"≥", ">=", "≤", "<=", "Ω", "Ohm", "σ", "sigma", "⊙", "*", "⊗", "(x)", "ĝ", "g", "ᵀ", "^T",
+	"→", "->", "←", "<-", "÷", "/", "≈", "~", "±", "+-", "‖", "||",
+}
+
+var (
+	// asciiLayout transliterates text before it is laid out, so that widths
+	// are measured on what will be printed.
+	asciiLayout = strings.NewReplacer(asciiText...)
+	// asciiReplacer transliterates what is written: the text, the no-break
+	// spaces and the box-drawing characters of borders.
+	asciiReplacer = strings.NewReplacer(append(slices.Clone(asciiText), "\u00a0", " ",
+		"│", "|", "┌", "+", "┐", "+", "└", "+", "┘", "+", "├", "+", "┤", "+", "┬", "+", "┴", "+", "┼", "+", "─", "-",
+	)...)
 )
+
+// superscripts are the superscript digits and minus, spelled after a caret:
+// z² is z^2, 10⁻²⁰ is 10^-20.
+const superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"
+
+func superscriptASCII(r rune) byte {
+	if r == '⁻' {
+		return '-'
+	}
+	for i, d := range []rune("⁰¹²³⁴⁵⁶⁷⁸⁹") {
+		if r == d {
+			return byte('0' + i)
+		}
+	}
+	return 0
+}
+
+// exponents spells each run of superscript characters as ^ and their ASCII.
+func exponents(s string) string {
+	if !strings.ContainsAny(s, superscripts) {
+		return s
+	}
+	var b strings.Builder
+	run := false
+	for _, r := range s {
+		c := superscriptASCII(r)
+		switch {
+		case c != 0 && !run:
+			b.WriteByte('^')
+			fallthrough
+		case c != 0:
+			b.WriteByte(c)
+		default:
+			b.WriteRune(r)
+		}
+		run = c != 0
+	}
+	return b.String()
+}
 
 // ToASCII replaces the non-ASCII characters of neurosim's human output by
 // ASCII spellings; other non-ASCII characters (in file names, for instance)
 // are kept.
-func ToASCII(s string) string { return asciiReplacer.Replace(s) }
+func ToASCII(s string) string { return asciiReplacer.Replace(exponents(s)) }
+
+// forStyle is s as st will print it, no-break spaces kept: in ASCII when the
+// style says so, so that the layout measures the printed width.
+func forStyle(st Style, s string) string {
+	if !st.ASCII {
+		return s
+	}
+	return asciiLayout.Replace(exponents(s))
+}
 
 func styleOf(w io.Writer) Style {
 	if t, ok := w.(*Terminal); ok {
@@ -250,6 +312,9 @@ func cut(s string, w int) (string, string) {
 // headers of the columns it hid to fit.
 func (g *grid) render(w io.Writer) (hidden []string, err error) {
 	st := styleOf(w)
+	if st.ASCII {
+		g = g.transliterated(st)
+	}
 	widths := g.layout(st.Width)
 	var (
 		head  []string
@@ -308,6 +373,21 @@ func (g *grid) render(w io.Writer) (hidden []string, err error) {
 	return hidden, t.Render()
 }
 
+// transliterated is a copy of g as st prints it (see forStyle).
+func (g *grid) transliterated(st Style) *grid {
+	t := &grid{cols: slices.Clone(g.cols), rows: make([][]string, len(g.rows))}
+	for c := range t.cols {
+		t.cols[c].head = forStyle(st, t.cols[c].head)
+	}
+	for i, r := range g.rows {
+		t.rows[i] = make([]string, len(r))
+		for c, cell := range r {
+			t.rows[i][c] = forStyle(st, cell)
+		}
+	}
+	return t
+}
+
 // rowsVisible reports whether a reader can tell where each row starts
 // without lines between rows: no cell has several lines, or some column has
 // one line of text in every row.
@@ -350,6 +430,7 @@ func table(w io.Writer, header []string, rows [][]string, right ...int) error {
 // text writes a paragraph wrapped to w's width.
 func text(w io.Writer, s string) error {
 	st := styleOf(w)
+	s = forStyle(st, s)
 	if st.Width > 0 {
 		s = wrap(s, st.Width, true)
 	}

@@ -114,6 +114,11 @@ func TestRowsVisible(t *testing.T) {
 	}
 }
 
+// w2 is an ASCII terminal of the given width.
+func w2(b *bytes.Buffer, width int) *Terminal {
+	return &Terminal{W: b, Style: Style{Width: width, ASCII: true}}
+}
+
 // Under a locale that is not UTF-8, tables and text are plain ASCII.
 func TestASCII(t *testing.T) {
 	var b bytes.Buffer
@@ -130,9 +135,41 @@ func TestASCII(t *testing.T) {
 			t.Fatalf("non-ASCII byte %#x in:\n%s", out[i], out)
 		}
 	}
-	for _, want := range []string{"+-", "| energy (uJ)", "1 uJ ... 2 uJ", "lambda sum  z^2", "E = sum  z^2*|w| - done"} {
+	for _, want := range []string{"+-", "| energy (uJ)", "1 uJ ... 2 uJ", "lambda sum z^2", "E = sum z^2*|w| - done"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ASCII output lacks %q:\n%s", want, out)
+		}
+	}
+	// Every character neurosim's text is written with has a spelling: the
+	// presets' sources (≈5–10×10⁻²⁰ J), units, τ, arrows, the ratio sign.
+	for in, want := range map[string]string{
+		"≈5–10×10⁻²⁰ J per ATP": "~5-10x10^-20 J per ATP",
+		"10⁶ cycles, τ ÷ 2":     "10^6 cycles, tau / 2",
+		"conv1 → relu":          "conv1 -> relu",
+		"‖W‖ ± ε, A⊗Bᵀ":         "||W|| +- eps, A(x)B^T",
+	} {
+		if got := ToASCII(in); got != want {
+			t.Errorf("ToASCII(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// The layout measures what is printed: a line of 30 "…" is 90 columns
+	// in ASCII, so it wraps at 40 columns.
+	b.Reset()
+	if err := text(w2(&b, 40), strings.Repeat("… ", 30)); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		if len(l) > 40 {
+			t.Errorf("ASCII line of %d columns at width 40: %q", len(l), l)
+		}
+	}
+	b.Reset()
+	if err := table(w2(&b, 40), []string{"a", "b"}, [][]string{{strings.Repeat("…", 12), strings.Repeat("× ", 12)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		if len(l) > 40 {
+			t.Errorf("ASCII table line of %d columns at width 40: %q", len(l), l)
 		}
 	}
 	// Unicode borders otherwise; a plain writer gets the default style.

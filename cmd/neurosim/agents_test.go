@@ -52,16 +52,30 @@ func TestEnergyAgents(t *testing.T) {
 
 // Importing an agent from an RLlib run: its params.json and the saved
 // state_dict; the observation size and the number of actions come from the
-// checkpoint.
+// checkpoint. The README's import example: energy, action logits and value
+// at every step equal the reference's (tolerance as TestEnergyAgents).
 func TestEnergyAgentFromRLlibParams(t *testing.T) {
-	e := filepath.Join(t.TempDir(), "E.npy")
+	dir := t.TempDir()
+	e, l, v := filepath.Join(dir, "E.npy"), filepath.Join(dir, "L.npy"), filepath.Join(dir, "V.npy")
 	code, _, stderr := runCLI(t, "energy", "--checkpoint", agent("PENDRAW_STPMLP", "model.pth"),
 		"--config", testutil.Testdata("networks", "params_pendulum_stpmlp.json"),
-		"--inputs", testutil.Testdata("rl", "observations_PEND.npy"), "--per-step-out", e)
+		"--inputs", testutil.Testdata("rl", "observations_PEND.npy"), "--per-step-out", e, "--logits-out", l, "--value-out", v)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	testutil.Close(t, "energy", testutil.NPY(t, e).Float, testutil.NPY(t, agent("PENDRAW_STPMLP", "energy_f64.npy")).Float, 1e-11, 1e-12)
+	for _, c := range []struct{ got, want string }{
+		{e, "energy_f64.npy"}, {l, "logits_f64.npy"}, {v, "value_f64.npy"},
+	} {
+		got, want := testutil.NPY(t, c.got), testutil.NPY(t, agent("PENDRAW_STPMLP", c.want))
+		if !slices.Equal(got.Shape, want.Shape) {
+			t.Fatalf("%s: shape %v, reference %v", c.want, got.Shape, want.Shape)
+		}
+		for i := range got.Float {
+			if d := math.Abs(got.Float[i] - want.Float[i]); !(d <= 1e-11*math.Max(1, math.Abs(want.Float[i]))) {
+				t.Fatalf("%s[%d] = %v, reference %v", c.want, i, got.Float[i], want.Float[i])
+			}
+		}
+	}
 }
 
 func TestEnergyAgentErrors(t *testing.T) {

@@ -12,7 +12,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // Flag values out of range or unknown: exit status 2, one line, and a
@@ -191,6 +193,32 @@ func TestTablesFit(t *testing.T) {
 			t.Errorf("LC_ALL=%s:\n%s", locale, out)
 		}
 	}
+	// In ASCII every table and text still fits 100 columns (the spellings
+	// are longer than the characters they replace: … is ..., Σ is "sum "),
+	// and no command prints a character outside ASCII: τ, ÷, → and the
+	// presets' superscripts included.
+	t.Setenv("LC_ALL", "C")
+	for _, args := range [][]string{
+		{"designs"}, {"breakeven", "--design", "rram-neurosim"}, {"compare", "--design", "pcm"},
+		{"compare"}, {"energy", "--checkpoint", h11, "--design", "stp-diffusive", "--art-n", "16", "--rate", "1kHz"},
+		{"energy", "--checkpoint", testutil.Testdata("rl", "PONG_RNN", "model.pth"),
+			"--inputs", testutil.Testdata("rl", "observations_PONG.npy"), "--design", "rram-neurram"},
+		{"feasibility", "--versus", "ART_LSTM_h9", "--writes", "1fJ,1pJ,2", "--taus", "1ms,10ms,2"},
+		{"inspect", h11},
+	} {
+		code, out, stderr := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("LC_ALL=C %v: %s", args, stderr)
+		}
+		if w := maxWidth(out); w > 100 {
+			t.Errorf("LC_ALL=C %v: %d columns:\n%s", args, w, out)
+		}
+		for i := 0; i < len(out); i++ {
+			if out[i] >= utf8.RuneSelf {
+				t.Fatalf("LC_ALL=C %v: non-ASCII output:\n%s", args, out)
+			}
+		}
+	}
 	t.Setenv("LC_ALL", "")
 	t.Setenv("LC_CTYPE", "")
 	t.Setenv("LANG", "de_DE.utf8")
@@ -229,8 +257,35 @@ func TestInputsNamed(t *testing.T) {
 	}
 	for _, cmd := range []string{"compare", "breakeven", "energy"} {
 		_, out, _ := runCLI(t, cmd, "--help")
-		if strings.Contains(out, "../shared") || !strings.Contains(out, "Exit status: 0 success") {
-			t.Errorf("%s --help:\n%s", cmd, out)
+		if !strings.Contains(out, "Exit status: 0 success") {
+			t.Errorf("%s --help does not give the exit statuses:\n%s", cmd, out)
+		}
+	}
+}
+
+// What a user reads — every command's help and every preset's sources — names
+// no file outside a clone of the repository: not the shared reference folder
+// beside the checkout, nor the project notes the presets were collected from.
+func TestTextNamesNoFileOutsideTheRepo(t *testing.T) {
+	var texts [][]string
+	for _, cmd := range [][]string{{"compare"}, {"energy"}, {"breakeven"}, {"feasibility"},
+		{"inspect"}, {"designs"}, {"designs", "show"}, {"sweep"}, {"sweep", "merge"},
+		{"report"}, {"version"}, {"completion"}} {
+		texts = append(texts, append(cmd, "--help"))
+	}
+	for _, name := range design.PresetNames() {
+		texts = append(texts, []string{"designs", "show", name})
+	}
+	texts = append(texts, []string{"designs", "--wide"})
+	for _, args := range texts {
+		code, out, errb := runCLI(t, args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errb)
+		}
+		for _, bad := range []string{"../", "/shared", "PRESETS.md", "DESIGN.md"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%v names %q, which a clone does not have:\n%s", args, bad, out)
+			}
 		}
 	}
 }

@@ -33,8 +33,9 @@ are given. Device non-idealities of the design (levels, variation, read noise) a
 the forward pass, so logits and accuracy are those of the design as run. A design
 figure given as a range makes every energy that depends on it a range.
 
-The architecture comes from the paper's config JSON: config.json beside the checkpoint,
-or --config. Inputs are dense sequences (--inputs), timestamped events (--events), or,
+The architecture comes from --config or, by default, the first of config.json,
+spec.json and params.json beside the checkpoint: the paper's ART config JSON, an
+agent's RLlib params.json or spec.json, or a YAML/JSON network description. Inputs are dense sequences (--inputs), timestamped events (--events), or,
 by default, sequences made by the built-in Associative Retrieval Task generator
 (--art-n, --art-seed).
 
@@ -127,7 +128,7 @@ checked before the run and written together at the end, or not at all.
 	}
 	fl := cmd.Flags()
 	fileFlag(cmd, &opt.Checkpoint, "checkpoint", "trained weights: torch.save .pth (zip or legacy), .safetensors or .npz (required)", "pth", "pt", "safetensors", "npz")
-	fileFlag(cmd, &opt.Config, "config", "architecture config JSON (default: config.json beside the checkpoint)", "json")
+	fileFlag(cmd, &opt.Config, "config", "network description: the paper's config JSON, an RLlib params.json or spec.json, or a YAML/JSON description (default: config.json, spec.json or params.json beside the checkpoint)", "json", "yaml", "yml")
 	fl.StringVar(&opt.StateKey, "state-key", "", "key of the state_dict when the file wraps it in a dict with several candidates")
 	fileFlag(cmd, &opt.Inputs, "inputs", "input sequences, .npy [N, T, I] float32/float64 (default: built-in ART generator)", "npy")
 	fileFlag(cmd, &opt.Events, "events", "timestamped input events, .csv (sequence,t,channel,value) or .npz", "csv", "npz")

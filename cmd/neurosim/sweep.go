@@ -48,9 +48,9 @@ is byte-identical whatever the sharding, workers or interruptions.
 ` + exitHelp + `
 An interrupted sweep keeps its finished rows.`,
 		Example: `  neurosim sweep examples/levels-noise.yaml --plot-out out/
-  neurosim sweep spec.yaml --format csv -o table.csv
-  sbatch --array=0-7 --wrap 'neurosim sweep spec.yaml --out /shared/run1'
-  neurosim sweep merge /shared/run1 --plot-out out/`,
+  neurosim sweep examples/levels-noise.yaml --format csv -o table.csv
+  sbatch --array=0-7 --wrap 'neurosim sweep examples/levels-noise.yaml --out run1.sweep'
+  neurosim sweep merge run1.sweep --plot-out out/`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			f, err := parseFormat(format)

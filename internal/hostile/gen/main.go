@@ -4,8 +4,8 @@
 //	broadcast.pth     a 16384×16384 stride-0 view of one float32 (a few hundred bytes)
 //	zeros.npz         1 GiB of float32 zeros, deflated (about 1 MB)
 //	events_bad0.npz   2^24 events whose event 0 is refused (about 0.5 MB)
-//	events_1e7.csv    10^7 events, one per step (about 190 MB)
-//	events_1e7_dense.csv  10^7 events, 37 per step (about 180 MB)
+//	events_1e7.csv    10^7 events, one per step (about 155 MB)
+//	events_1e7_dense.csv  10^7 events, 37 per step (about 156 MB)
 //
 // Usage: go run ./internal/hostile/gen DIR
 package main
