@@ -149,7 +149,7 @@ func TestCompareAgents(t *testing.T) {
 	fsys := os.DirFS(testutil.Testdata("rl"))
 	_, err := report.Compare(context.Background(), fsys, "rl", report.CompareOptions{})
 	if err == nil || !strings.Contains(err.Error(), "set rl: the models take different inputs") ||
-		!strings.Contains(err.Error(), "observations_PONG.npy: PONG_RNN") || !strings.Contains(err.Error(), "--models 'PEND*'") {
+		!strings.Contains(err.Error(), "observations_PONG.npy: PONG_LSTM, PONG_MLP, PONG_RNN, PONG_STPMLP, PONG_STPN") || !strings.Contains(err.Error(), "--models 'PEND*'") {
 		t.Errorf("error %v, want the two groups and a --models hint", err)
 	}
 	c, err := report.Compare(context.Background(), fsys, "rl", report.CompareOptions{Models: "PEND_*"})

@@ -5,11 +5,12 @@ Standard library only. Usage, from the repository root:
     python3 testdata/rl/subset.py ../shared/reference/rl testdata/rl
 
 Every PEND_* and PENDRAW_* agent is copied whole (model.pth, spec.json and the float64
-reference outputs; observations_PEND.npy is 4 KB). Of the Pong agents only PONG_RNN is
-kept (a conv front-end and a torch-named core: the code paths of every PONG agent), and
-only its first N_PONG sequences and T_PONG steps: each sequence starts from the initial
-state and a step depends on earlier steps only, so the leading block of the reference
-outputs is the reference output of the leading block of observations.
+reference outputs; observations_PEND.npy is 4 KB). The five Pong agents (STPN, STPMLP,
+LSTM, RNN, MLP: 8 MB of checkpoints, for the README's compare of the paper's Pong agents)
+are kept with only the first N_PONG sequences and T_PONG steps of their observations and
+reference outputs: each sequence starts from the initial state and a step depends on
+earlier steps only, so the leading block of the reference outputs is the reference
+output of the leading block of observations.
 """
 import json
 import os
@@ -60,7 +61,7 @@ def head(src, dst, n, t):
 def main(src, dst):
     files = ["model.pth", "spec.json", "energy_f64.npy", "logits_f64.npy", "value_f64.npy"]
     for name in sorted(os.listdir(src)):
-        if not (name.startswith("PEND") or name == "PONG_RNN"):
+        if not (name.startswith("PEND") or name.startswith("PONG_")):
             continue
         os.makedirs(os.path.join(dst, name), exist_ok=True)
         for f in files:
