@@ -39,12 +39,17 @@ func TestReferenceModels(t *testing.T) {
 	}
 }
 
-// The untrained hidden-128 STPN of the perf set: larger matrices, same code path.
-func TestReferencePerfH128(t *testing.T) {
+// The untrained hidden-128 and hidden-512 STPNs of the perf set: larger
+// matrices, same code path.
+func TestReferencePerf(t *testing.T) {
 	in := testutil.NPY(t, testutil.Testdata("perf", "inputs_64.npy"))
 	labels := testutil.NPY(t, testutil.Testdata("perf", "labels_64.npy"))
-	dir := testutil.Testdata("perf", "ART_STPN_h128")
-	checkAgainstReference(t, load(t, dir), dir, in.Float, in.Shape[0], in.Shape[1], in.Shape[2], labels.Int)
+	for _, name := range []string{"ART_STPN_h128", "ART_STPN_h512"} {
+		t.Run(name, func(t *testing.T) {
+			dir := testutil.Testdata("perf", name)
+			checkAgainstReference(t, load(t, dir), dir, in.Float, in.Shape[0], in.Shape[1], in.Shape[2], labels.Int)
+		})
+	}
 }
 
 func checkAgainstReference(t *testing.T, net *synapse.Network, dir string, x []float64, N, T, I int, labels []int64) {
