@@ -92,7 +92,7 @@ func (r *Reader) ReadFloat32(dst []float32) (int, error) {
 		for i := range dst[:n] {
 			dst[i] = float32(half.Float64(r.Order.Uint16(b[2*i:])))
 		}
-	case native(r.Order):
+	case Native(r.Order):
 		// The common case: the bytes are the host's float32s already.
 		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 4*n), b)
 	default:
@@ -145,9 +145,9 @@ func (r *Reader) End() error {
 // hostLittle says the host stores numbers little-endian.
 var hostLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// native reports whether bo is the host's byte order, in which case an
+// Native reports whether bo is the host's byte order, in which case an
 // array's bytes are the host's values and are copied as they are.
-func native(bo binary.ByteOrder) bool {
+func Native(bo binary.ByteOrder) bool {
 	return hostLittle && bo == binary.LittleEndian || !hostLittle && bo == binary.BigEndian
 }
 
@@ -155,7 +155,7 @@ func native(bo binary.ByteOrder) bool {
 func decodeFloat64(dst []float64, b []byte, dt DType, bo binary.ByteOrder) {
 	switch dt {
 	case Float64:
-		if native(bo) {
+		if Native(bo) {
 			copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 8*len(dst)), b)
 			break
 		}
