@@ -249,3 +249,68 @@ func sameReport(t *testing.T, path string, a, b any) int {
 	}
 	return 0
 }
+
+// A set directory's files are read through the same caps as the files given
+// by flags (they were read whole, whatever their size: a model.pth linked to
+// /dev/zero took all memory): a file over its cap is refused naming the set,
+// the file and the flag, and a link to a stream is recognised by its first
+// bytes.
+func TestSetLimits(t *testing.T) {
+	set := t.TempDir()
+	model := filepath.Join(set, "ART_STPN_h11")
+	if err := os.Mkdir(model, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := func(target, name string) {
+		t.Helper()
+		os.Remove(name)
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link(h11, filepath.Join(model, "model.pth"))
+	link(h11cfg, filepath.Join(model, "config.json"))
+	link(inputs, filepath.Join(set, "inputs.npy"))
+	link(labels, filepath.Join(set, "labels.npy"))
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"config", []string{"compare", "--set", set, "--max-config-bytes", "1KiB"},
+			[]string{"set " + set + ": ART_STPN_h11/config.json: file is 2644 bytes, more than the 1024 allowed (--max-config-bytes)"}},
+		{"inputs", []string{"compare", "--set", set, "--max-input-bytes", "1KiB"},
+			[]string{"set " + set + ": inputs.npy", "more than the 1024 allowed (--max-input-bytes)"}},
+		{"inputs of breakeven", []string{"breakeven", "--set", set, "--max-input-bytes", "50000"},
+			[]string{"set " + set + ": inputs.npy", "more than the 50000 allowed (--max-input-bytes)"}},
+		{"checkpoint", []string{"compare", "--set", set, "--max-checkpoint-bytes", "1KiB"},
+			[]string{"checkpoint " + filepath.Join(set, "ART_STPN_h11", "model.pth"), "more than the 1024 allowed (--max-checkpoint-bytes)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != 1 || stdout != "" {
+				t.Errorf("exit %d, want 1 (stdout %q)", code, stdout)
+			}
+			oneLine(t, stderr, tt.want...)
+		})
+	}
+	if code, _, stderr := runCLI(t, "compare", "--set", set); code != 0 {
+		t.Fatalf("the set within its caps: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		link("/dev/zero", filepath.Join(model, "model.pth"))
+		code, _, stderr := runCLI(t, "compare", "--set", set)
+		if code != 1 {
+			t.Errorf("model.pth → /dev/zero: exit %d", code)
+		}
+		oneLine(t, stderr, "model.pth: unknown format")
+		link(h11, filepath.Join(model, "model.pth"))
+		link("/dev/zero", filepath.Join(model, "config.json"))
+		code, _, stderr = runCLI(t, "compare", "--set", set)
+		if code != 1 {
+			t.Errorf("config.json → /dev/zero: exit %d", code)
+		}
+		oneLine(t, stderr, "ART_STPN_h11/config.json: more than the 1048576 bytes allowed (--max-config-bytes)")
+	}
+}
