@@ -41,6 +41,10 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(50)
 	}
+	// A closed pipe on stdout (neurosim compare | head -1) is a write error
+	// like any other (exit 1, one line on stderr), not death by SIGPIPE
+	// (exit 141, which is not a documented status).
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -563,8 +565,33 @@ func TestLambdaOutsidePolicy(t *testing.T) {
 }
 
 // Tables are compared with their Unicode borders; TestTablesFit sets other
-// locales itself.
+// locales itself. With NEUROSIM_TEST_MAIN=1 the test binary is neurosim
+// itself (main, with its signal handling), for tests of the process.
 func TestMain(m *testing.M) {
+	if os.Getenv("NEUROSIM_TEST_MAIN") == "1" {
+		main()
+	}
 	os.Setenv("LC_ALL", "C.UTF-8")
 	os.Exit(m.Run())
+}
+
+// A closed pipe on stdout (neurosim designs | head -0) is a write error:
+// exit 1 and one line on stderr, not death by SIGPIPE (exit 141).
+func TestClosedStdout(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	defer w.Close()
+	var stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "designs")
+	cmd.Env = append(os.Environ(), "NEUROSIM_TEST_MAIN=1")
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed {
+		t.Fatalf("closed stdout: %v (%s), want exit status 1", err, stderr.String())
+	}
+	oneLine(t, stderr.String(), "writing to stdout: broken pipe")
 }
