@@ -167,10 +167,14 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 	return table(w, []string{"chip budget", "value", "unit / note"}, rows, 1)
 }
 
-// areaText writes an area in µm² below 0.01 mm², in mm² above.
+// areaText writes an area in µm² below 0.01 mm², in mm² up to 1 m², in m²
+// above (where mm² could overflow float64: a 1e308 m² tile is legal).
 func areaText(a report.Interval) string {
 	f := func(v float64) string {
-		if v >= 1e-8 {
+		switch {
+		case v >= 1:
+			return num(v) + " m²"
+		case v >= 1e-8:
 			return num(v*1e6) + " mm²"
 		}
 		return num(v*1e12) + " µm²"
@@ -209,8 +213,9 @@ func paperNote(e *report.Energy) string {
 }
 
 // perStepAndWatts gives a compared model's mean joules per step and its
-// power at one step per step_period (dynamic × rate + static).
-func perStepAndWatts(c *report.Comparison, i int) (string, string) {
+// power at one step per step_period (dynamic × rate + static); a power that
+// overflows float64 is an error, as in energy's chip budget.
+func perStepAndWatts(c *report.Comparison, i int) (string, string, error) {
 	r := c.Rows[i]
 	steps := float64(max(1, len(r.Result.PerStep)))
 	dyn := r.Joules.Breakdown
@@ -219,6 +224,10 @@ func perStepAndWatts(c *report.Comparison, i int) (string, string) {
 	d := c.Design
 	rate := 1 / d.StepPeriod.Lo
 	t := dyn.Total()
-	w := siRange(float64(t.Lo)/steps*rate+d.StaticPower.Lo, float64(t.Hi)/steps*rate+d.StaticPower.Hi, "W")
-	return jRange(perStep), w
+	lo, hi := float64(t.Lo)/steps*rate+d.StaticPower.Lo, float64(t.Hi)/steps*rate+d.StaticPower.Hi
+	if math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) {
+		return "", "", fmt.Errorf("design %s: the power of %s overflows float64 (+Inf W): a design figure is too large for this workload",
+			d.Name, r.Model.Name)
+	}
+	return jRange(perStep), siRange(lo, hi, "W"), nil
 }
