@@ -192,3 +192,25 @@ func TestExtremeFiguresInTables(t *testing.T) {
 		oneLine(t, errs, tt.want)
 	}
 }
+
+// A grid whose ends are legal but whose ratio overflows float64 is made of
+// finite values: --taus 1e-200s,1e200s,3 was refused as "retention τ +Inf
+// s" (the middle value was computed through (hi/lo)^½).
+func TestFeasibilityExtremeGrid(t *testing.T) {
+	code, out, errs := runCLI(t, "feasibility", "--versus", "ART_LSTM_h9", "--writes", "1e-200J,1e-190J,2",
+		"--taus", "1e-200s,1e200s,3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Taus []float64 `json:"retention_s"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The middle of 1e-200 and 1e200 in log is 1 (a few hundred ulps: see
+	// report's TestLogSpace).
+	if len(rep.Taus) != 3 || rep.Taus[0] != 1e-200 || math.Abs(rep.Taus[1]-1) > 1e-12 || rep.Taus[2] != 1e200 {
+		t.Errorf("retention_s = %v, want [1e-200 1 1e200]", rep.Taus)
+	}
+}
