@@ -104,7 +104,7 @@ func WriteInspect(w io.Writer, sd *checkpoint.Inventory, f Format) error {
 	for _, t := range j.Tensors {
 		if t.DecayOutside != nil {
 			fmt.Fprintf(w, "%s: %d of %d decay factors λ outside [0, 1] (not passive decays; see the design's lambda_outside)\n",
-				t.Name, *t.DecayOutside, t.Elements)
+				escapeControls(t.Name, false), *t.DecayOutside, t.Elements)
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/neurosim/neurosim/export"
+	"github.com/neurosim/neurosim/internal/testutil"
 )
 
 // Flag values out of range or unknown: exit status 2, one line, and a
@@ -354,5 +355,51 @@ func TestMeter(t *testing.T) {
 			t.Error("a meter on /dev/null")
 		}
 		f.Close()
+	}
+}
+
+// Names taken from files — tensor names, a set's folder names — reach
+// tables with their control characters escaped: an ESC sequence in a
+// tensor name cleared the terminal (and CR, newlines and bidirectional
+// overrides rewrote what a table showed).
+func TestControlCharactersInTables(t *testing.T) {
+	dir := t.TempDir()
+	evil := "evil\x1b[2J\r\n\u202ex.weight_lambda"
+	header, err := json.Marshal(map[string]any{evil: map[string]any{"dtype": "F32", "shape": []int{1}, "data_offsets": []int{0, 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := []byte{byte(len(header)), 0, 0, 0, 0, 0, 0, 0}
+	file = append(append(file, header...), 0, 0, 0xc0, 0x3f) // 1.5 as float32
+	st := testutil.WriteFile(t, dir, "evil.safetensors", file)
+	code, out, errs := runCLI(t, "inspect", st)
+	if code != 0 {
+		t.Fatalf("inspect: exit %d, %s", code, errs)
+	}
+	set := filepath.Join(dir, "set")
+	model := filepath.Join(set, "evil\x1b]0;title\a")
+	if err := os.MkdirAll(model, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for target, name := range map[string]string{h11: filepath.Join(model, "model.pth"), h11cfg: filepath.Join(model, "config.json"),
+		inputs: filepath.Join(set, "inputs.npy"), labels: filepath.Join(set, "labels.npy")} {
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, cmp, errs := runCLI(t, "compare", "--set", set, "--wide")
+	if code != 0 {
+		t.Fatalf("compare: exit %d, %s", code, errs)
+	}
+	for what, s := range map[string]string{"inspect": out, "compare": cmp} {
+		if strings.ContainsAny(s, "\x1b\r\a\u202e") {
+			t.Errorf("%s writes control characters:\n%q", what, s)
+		}
+	}
+	if !strings.Contains(out, `\x1b[2J\r\n\u202ex.weight_lambda: 1 of 1 decay factors`) {
+		t.Errorf("inspect does not show the name escaped:\n%s", out)
+	}
+	if !strings.Contains(cmp, `evil\x1b]0;title\a`) {
+		t.Errorf("compare does not show the folder escaped:\n%s", cmp)
 	}
 }
