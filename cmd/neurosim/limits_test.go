@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -312,5 +314,45 @@ func TestSetLimits(t *testing.T) {
 			t.Errorf("config.json → /dev/zero: exit %d", code)
 		}
 		oneLine(t, stderr, "ART_STPN_h11/config.json: more than the 1048576 bytes allowed (--max-config-bytes)")
+	}
+}
+
+// Errors repeat names from files bounded: a 100 kB recurrent_unit or layer
+// name, or tensor names of 100 kB each, gave error lines of 100 kB and more
+// (40 names are listed: megabytes from a large checkpoint).
+func TestLongNamesInErrors(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("A", 100_000)
+	cfg, err := os.ReadFile(h11cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := testutil.WriteFile(t, dir, "unit.json", bytes.Replace(cfg, []byte(`"STPNr"`), []byte(`"`+long+`"`), 1))
+	yaml := testutil.WriteFile(t, dir, "net.yaml", []byte("core: {unit: STPNr, prefix: "+long+", hidden_size: 11}\n"))
+	header := map[string]any{}
+	for i := range 3 {
+		header[fmt.Sprint(i)+long] = map[string]any{"dtype": "F32", "shape": []int{1}, "data_offsets": []int{4 * i, 4*i + 4}}
+	}
+	h, err := json.Marshal(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := binary.LittleEndian.AppendUint64(nil, uint64(len(h)))
+	st = append(append(st, h...), make([]byte, 12)...)
+	names := testutil.WriteFile(t, dir, "names.safetensors", st)
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unit", []string{"energy", "--checkpoint", h11, "--config", unit}, "model.recurrent_unit: want a string of at most 200 bytes, found one of 100000"},
+		{"prefix", []string{"energy", "--checkpoint", h11, "--config", yaml}, "core.prefix: want a string of at most 200 bytes, found one of 100000"},
+		{"tensor names", []string{"energy", "--checkpoint", names, "--config", h11cfg}, `tensor "rnn.weight" is missing`},
+	} {
+		code, _, stderr := runCLI(t, tt.args...)
+		if code != 1 || len(stderr) > 2000 {
+			t.Errorf("%s: exit %d, %d bytes of error", tt.name, code, len(stderr))
+		}
+		oneLine(t, stderr, tt.want)
 	}
 }
