@@ -86,7 +86,14 @@ func (t *Outputs) Plan(name, path string) error {
 	}
 	dst, magic, err := resolve(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return o.errorf("directory %s does not exist", filepath.Dir(path))
+		// The directory that is missing: the path's own, or the one a
+		// symbolic link on the way leads to.
+		dir := filepath.Dir(path)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			dir = pe.Path
+		}
+		return o.errorf("directory %s does not exist", dir)
 	}
 	if err != nil {
 		return o.errorf("%v", unwrapPath(err))

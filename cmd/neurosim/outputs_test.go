@@ -145,6 +145,7 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 	real := filepath.Join(dir, "real")
 	os.Mkdir(real, 0o755)
 	os.Symlink(real, filepath.Join(dir, "link"))
+	os.Symlink("/nonexistent/x", filepath.Join(dir, "dangling"))
 	missing := filepath.Join(dir, "missing.pth")
 	for _, tt := range []struct {
 		name string
@@ -152,6 +153,8 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 		want string
 	}{
 		{"missing directory", []string{"--logits-out", "/nonexistent/L.npy"}, "directory /nonexistent does not exist"},
+		// It said "directory <dir> does not exist" of the link's own directory.
+		{"a link into a missing directory", []string{"--logits-out", filepath.Join(dir, "dangling")}, "dangling (--logits-out): directory /nonexistent does not exist"},
 		{"a directory", []string{"--per-step-out", dir}, "is a directory"},
 		{"twice", []string{"--per-step-out", filepath.Join(dir, "x"), "--logits-out", filepath.Join(dir, "x")}, "is also the output of --per-step-out"},
 		{"twice through a symlinked directory", []string{"--trace-out", filepath.Join(real, "x"), "-o", filepath.Join(dir, "link", "x")},
