@@ -141,7 +141,7 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 		{"synaptic operations per joule", siRange(b.SynopsPerJoule.Lo, b.SynopsPerJoule.Hi, "op/J"), ""},
 	}
 	if b.HasBattery {
-		rows = append(rows, []string{"battery life", duration(b.BatteryLife), "battery / power"})
+		rows = append(rows, []string{"battery life", duration(b.BatteryLife, "never (no power drawn)"), "battery / power"})
 	}
 	if e.Design.Tiled() {
 		for _, t := range b.Tiles {
@@ -157,8 +157,8 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 	}
 	if l := b.Lifetime; l != nil {
 		rows = append(rows,
-			[]string{"lifetime, worst cell", duration(l.Worst), fmt.Sprintf("%s writes/step", numRange(Value(l.WorstWrites), 1))},
-			[]string{"lifetime, median cell", duration(l.Median), fmt.Sprintf("%s writes/step", numRange(Value(l.MedianWrites), 1))})
+			[]string{"lifetime, worst cell", duration(l.Worst, "never (no writes)"), fmt.Sprintf("%s writes/step", numRange(Value(l.WorstWrites), 1))},
+			[]string{"lifetime, median cell", duration(l.Median, "never (no writes)"), fmt.Sprintf("%s writes/step", numRange(Value(l.MedianWrites), 1))})
 	}
 	if s := b.STP; s != nil {
 		rows = append(rows, []string{"STP synapses realisable", fmt.Sprintf("%s of %d", numRange(Value(s.Realisable), 1), s.Synapses),
@@ -185,12 +185,13 @@ func areaText(a report.Interval) string {
 	return f(a.Lo) + " … " + f(a.Hi)
 }
 
-// duration formats seconds as an interval, "never" when unbounded.
-func duration(v report.Interval) string {
+// duration formats seconds as an interval, never (saying why) when
+// unbounded.
+func duration(v report.Interval, never string) string {
 	f := func(s float64) string {
 		switch {
 		case math.IsInf(s, 1):
-			return "never (no writes)"
+			return never
 		case s >= 3.156e7:
 			return num(s/3.156e7) + " years"
 		case s >= 86400:
