@@ -356,3 +356,31 @@ func TestLongNamesInErrors(t *testing.T) {
 		oneLine(t, stderr, tt.want)
 	}
 }
+
+// Malformed files are described in the file's terms, the same way on every
+// run: gopickle's messages ended with a Go dump of the value concerned
+// ("[]interface {}{(*types.List)(0xc000123450)}", an address that changed
+// from run to run), and safetensors entries with Go's
+// "cannot unmarshal number 1e400 into Go struct field safetensorsInfo.shape".
+func TestMalformedFilesMessages(t *testing.T) {
+	dir := t.TempDir()
+	pkl := testutil.WriteFile(t, dir, "od.pth", hostile.TorchZip([]byte("\x80\x02ccollections\nOrderedDict\n]\x85R."), nil))
+	header := []byte(`{"a":{"dtype":"F32","shape":[1e400],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[-1],"data_offsets":[4,8]}}`)
+	data := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+	st := testutil.WriteFile(t, dir, "shape.safetensors", append(append(data, header...), make([]byte, 8)...))
+	for _, tt := range []struct{ file, want string }{
+		{pkl, "malformed pickle (OrderedDictClass.Call args not supported)"},
+		{st, `safetensors tensor "a": shape holds number 1e400, want a list of integers`},
+	} {
+		_, _, first := runCLI(t, "inspect", tt.file)
+		for range 5 {
+			if _, _, again := runCLI(t, "inspect", tt.file); again != first {
+				t.Errorf("%s: %q, then %q", tt.file, first, again)
+			}
+		}
+		oneLine(t, first, tt.want)
+		if strings.Contains(first, "0x") || strings.Contains(first, "Go ") || strings.Contains(first, "interface {}") {
+			t.Errorf("%s: Go internals in %q", tt.file, first)
+		}
+	}
+}
