@@ -12,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/neurosim/neurosim/checkpoint"
 	"github.com/neurosim/neurosim/export"
@@ -573,6 +575,43 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv("LC_ALL", "C.UTF-8")
 	os.Exit(m.Run())
+}
+
+// One SIGTERM stops a run blocked where no context reaches — opening an
+// input FIFO that no process writes (it waited for ever, for a second
+// signal) — with the status of the signal, and no output written.
+func TestSignalWhileBlocked(t *testing.T) {
+	dir := t.TempDir()
+	fifo, out := filepath.Join(dir, "inputs.npy"), filepath.Join(dir, "E.npy")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFO: %v", err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "energy", "--checkpoint", h11, "--inputs", fifo, "--per-step-out", out)
+	cmd.Env = append(os.Environ(), "NEUROSIM_TEST_MAIN=1")
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(300 * time.Millisecond) // the run is waiting in open(2)
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+			t.Errorf("after SIGTERM: %v (%s), want exit status 143", err, stderr.String())
+		}
+		oneLine(t, stderr.String(), "interrupted; no output was written")
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("still running 20 s after SIGTERM")
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("an output was written")
+	}
 }
 
 // A closed pipe on stdout (neurosim designs | head -0) is a write error:
