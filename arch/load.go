@@ -34,6 +34,9 @@ func LoadNetwork(path string) (*Network, error) {
 //
 // file names the description in errors.
 func ParseNetwork(file string, data []byte) (*Network, error) {
+	// A UTF-8 byte-order mark (Windows editors write one) is not JSON; the
+	// YAML decoder skips it, and so does this reader.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if ext := strings.ToLower(filepath.Ext(file)); ext == ".yaml" || ext == ".yml" {
 		var err error
 		if data, err = yamlToJSON(file, data); err != nil {

@@ -403,3 +403,26 @@ func TestControlCharactersInTables(t *testing.T) {
 		t.Errorf("compare does not show the folder escaped:\n%s", cmp)
 	}
 }
+
+// A config saved with a UTF-8 byte-order mark (as Windows editors write
+// JSON) reads as without it; it was refused as "not valid JSON: invalid
+// character 'ï' looking for beginning of value", a character the file does
+// not show.
+func TestConfigWithByteOrderMark(t *testing.T) {
+	cfg, err := os.ReadFile(h11cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom := testutil.WriteFile(t, t.TempDir(), "config.json", append([]byte("\ufeff"), cfg...))
+	args := []string{"energy", "--checkpoint", h11, "--inputs", inputs, "--format", "csv"}
+	code, with, stderr := runCLI(t, append(args, "--config", bom)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, without, _ := runCLI(t, append(args, "--config", h11cfg)...)
+	// The rows, after the metadata (whose command line differs).
+	rows := func(s string) string { return s[strings.Index(s, "\nsequence,"):] }
+	if rows(with) != rows(without) {
+		t.Error("the report differs with a byte-order mark")
+	}
+}
