@@ -1,6 +1,7 @@
 package arch
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -209,6 +210,7 @@ func Load(path string) (*Config, error) {
 
 // Parse parses a config JSON; file names it in errors.
 func Parse(file string, data []byte) (*Config, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark, as ParseNetwork
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return nil, &Error{File: file, Msg: "not valid JSON: " + jsonMsg(err)}

@@ -48,17 +48,30 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	msg := cut(e.Msg, 4*maxShown)
 	if e.Key == "" {
-		return fmt.Sprintf("config %s: %s", e.File, e.Msg)
+		return fmt.Sprintf("config %s: %s", e.File, msg)
 	}
-	return fmt.Sprintf("config %s: %s: %s", e.File, oneLine(e.Key), e.Msg)
+	return fmt.Sprintf("config %s: %s: %s", e.File, oneLine(e.Key), msg)
+}
+
+// maxShown bounds how much of a key or value of the file a message repeats:
+// either may be as long as the file.
+const maxShown = 200
+
+// cut shortens s to at most n bytes (and a whole character), marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
 // oneLine escapes control characters, which a JSON key may hold, so that a
-// message stays on one line.
+// message stays on one line, and bounds its length.
 func oneLine(s string) string {
 	q := strconv.QuoteToGraphic(s)
-	return q[1 : len(q)-1]
+	return cut(q[1:len(q)-1], maxShown)
 }
 
 // object is one JSON object of the config, with its dotted path for errors.
@@ -157,6 +170,10 @@ func (o object) str(key string) (s string, ok bool, err error) {
 	}
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", false, o.errf(key, "want a string, found %s", show(raw))
+	}
+	if len(s) > maxShown {
+		// Names, prefixes and options are short; a message repeats them.
+		return "", false, o.errf(key, "want a string of at most %d bytes, found one of %d", maxShown, len(s))
 	}
 	return s, true, nil
 }

@@ -1,7 +1,9 @@
 package arch
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -32,6 +34,9 @@ func LoadNetwork(path string) (*Network, error) {
 //
 // file names the description in errors.
 func ParseNetwork(file string, data []byte) (*Network, error) {
+	// A UTF-8 byte-order mark (Windows editors write one) is not JSON; the
+	// YAML decoder skips it, and so does this reader.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if ext := strings.ToLower(filepath.Ext(file)); ext == ".yaml" || ext == ".yml" {
 		var err error
 		if data, err = yamlToJSON(file, data); err != nil {
@@ -68,11 +73,24 @@ func ParseNetwork(file string, data []byte) (*Network, error) {
 }
 
 // yamlToJSON re-encodes a YAML document as JSON, so that one reader checks
-// every form; duplicate keys are refused by the YAML decoder.
+// every form; duplicate keys are refused by the YAML decoder, and so is a
+// second document (a description is one document, as a design file is).
 func yamlToJSON(file string, data []byte) ([]byte, error) {
 	var v any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return nil, &Error{File: file, Msg: "not valid YAML: " + oneLine(strings.TrimPrefix(err.Error(), "yaml: "))}
+	bad := func(err error) error {
+		return &Error{File: file, Msg: "not valid YAML: " + oneLine(strings.TrimPrefix(err.Error(), "yaml: "))}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&v); err != nil && err != io.EOF {
+		return nil, bad(err)
+	}
+	var more any
+	switch err := dec.Decode(&more); {
+	case err == io.EOF:
+	case err != nil:
+		return nil, bad(err)
+	default:
+		return nil, &Error{File: file, Msg: "more than one YAML document (---); want one network description per file"}
 	}
 	out, err := json.Marshal(v)
 	if err != nil {

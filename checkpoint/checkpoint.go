@@ -78,19 +78,24 @@ func read(path string, opt Options) ([]byte, error) {
 	if err != nil {
 		return nil, fileError(path, err)
 	}
+	return readOpen(path, f)
+}
+
+// readOpen reads the open checkpoint f, named name, and closes it.
+func readOpen(name string, f *input.File) ([]byte, error) {
 	defer f.Close()
 	if !f.Regular() {
 		head, err := f.Peek(sniffLen)
 		if err != nil && err != io.EOF {
-			return nil, fileError(path, err)
+			return nil, fileError(name, err)
 		}
 		if _, err := detect(head, len(head) < sniffLen); err != nil {
-			return nil, withFile(err, path)
+			return nil, withFile(err, name)
 		}
 	}
 	data, err := f.ReadAll()
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, fileError(name, err)
 	}
 	return data, nil
 }
@@ -116,6 +121,22 @@ func Load(path string, opt Options) (*StateDict, error) {
 		return nil, err
 	}
 	return Decode(path, data, opt)
+}
+
+// LoadFS is Load for the file file of fsys (a set directory through
+// os.DirFS, or an embedded set), named name in messages and in
+// StateDict.File: the same size limit, and a link to a stream (/dev/zero)
+// recognised by its first bytes before it is read.
+func LoadFS(fsys fs.FS, file, name string, opt Options) (*StateDict, error) {
+	f, err := input.OpenFS(fsys, file, opt.maxBytes())
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	data, err := readOpen(name, f)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(name, data, opt)
 }
 
 // Decode reads a checkpoint held in memory; name is used in messages and

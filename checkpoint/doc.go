@@ -80,6 +80,7 @@
 //     recognised by its first 512 bytes (so /dev/zero fails at once) and
 //     then read through the same limit. The file is held in memory: it is
 //     what the tensors view.
+//     LoadFS reads a file of an fs.FS (a set directory) the same way.
 //   - Zip members are read through internal/zipread, the project's one
 //     bounded zip reader: a member's declared size is checked against what
 //     it must hold (a storage's numel × item size, at most 64 MiB for

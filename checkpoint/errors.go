@@ -109,6 +109,14 @@ func printable(s string) string {
 	return s
 }
 
+// Quote is %q for a name taken from a checkpoint (a tensor name), cut to
+// a bounded length, for messages of packages that build on this one.
+func Quote(s string) string { return quote(s) }
+
+// Printable is s for a message (a list of tensor names): as is when it is
+// short plain text, quoted otherwise, and cut to a bounded length.
+func Printable(s string) string { return printable(s) }
+
 // quote is %q for a name taken from the input, bounded in length.
 func quote(s string) string {
 	if len(s) > maxShown {

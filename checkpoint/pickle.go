@@ -227,7 +227,7 @@ func (codecsEncode) Call(args ...any) (any, error) {
 func unpickle(p []byte, persistentLoad func(any) (any, error)) (v any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			v, err = nil, errorf("malformed pickle (the pickle VM failed: %s)", oneLine(fmt.Sprint(r)))
+			v, err = nil, errorf("malformed pickle (the pickle VM failed: %s)", vmMessage(fmt.Sprint(r)))
 		}
 	}()
 	u := pickle.NewUnpickler(bytes.NewReader(p))
@@ -239,9 +239,29 @@ func unpickle(p []byte, persistentLoad func(any) (any, error)) (v any, err error
 		case *FormatError, *UnsupportedError, *GlobalError:
 			return nil, err
 		}
-		return nil, wrapf(err, "malformed pickle (%s)", oneLine(err.Error()))
+		return nil, wrapf(err, "malformed pickle (%s)", vmMessage(err.Error()))
 	}
 	return v, nil
+}
+
+// goDump marks where a gopickle message goes on with a Go dump (%#v) of the
+// value concerned: Go types the user cannot act on, and pointer addresses
+// that made the same file give a different message on every run.
+var goDump = []string{"&", "[]", "(*", "map[", "interface {", "types.", "checkpoint."}
+
+// vmMessage is the part of a gopickle message before any Go dump, on one
+// line and bounded.
+func vmMessage(msg string) string {
+	cut := len(msg)
+	for _, m := range goDump {
+		if i := strings.Index(msg, m); i >= 0 {
+			cut = min(cut, i)
+		}
+	}
+	if cut < len(msg) {
+		msg = strings.TrimRight(msg[:cut], ": ")
+	}
+	return oneLine(msg)
 }
 
 // asInt converts a pickled int.

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"maps"
 	"math"
 	"slices"
 )
@@ -27,6 +29,13 @@ const maxSafetensorsHeader = 100_000_000
 var safetensorsDTypes = map[string]DType{
 	"F16": Float16, "BF16": BFloat16, "F32": Float32, "F64": Float64,
 	"I8": Int8, "I16": Int16, "I32": Int32, "I64": Int64, "U8": Uint8, "BOOL": Bool,
+}
+
+// safetensorsFields says what each field of an entry holds, for messages.
+var safetensorsFields = map[string]string{
+	"dtype":        "a dtype string",
+	"shape":        "a list of integers",
+	"data_offsets": "two byte offsets, integers from 0 to 2^64-1",
 }
 
 type safetensorsInfo struct {
@@ -61,7 +70,10 @@ func (d *decoder) decodeSafetensors(data []byte) error {
 		end   uint64
 	}
 	items := make([]item, 0, len(fields))
-	for name, raw := range fields {
+	// In name order, so that a file with several bad entries always names
+	// the same one.
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		raw := fields[name]
 		if name == "__metadata__" {
 			var meta map[string]string
 			if err := json.Unmarshal(raw, &meta); err != nil {
@@ -71,7 +83,11 @@ func (d *decoder) decodeSafetensors(data []byte) error {
 		}
 		var info safetensorsInfo
 		if err := json.Unmarshal(raw, &info); err != nil {
-			return errorf("safetensors entry %s: %s", quote(name), oneLine(err.Error()))
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) && safetensorsFields[te.Field] != "" {
+				return errorf("safetensors tensor %s: %s holds %s, want %s", quote(name), te.Field, te.Value, safetensorsFields[te.Field])
+			}
+			return errorf("safetensors entry %s is not an object of dtype, shape and data_offsets", quote(name))
 		}
 		dt, ok := safetensorsDTypes[info.DType]
 		if !ok {

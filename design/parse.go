@@ -303,11 +303,11 @@ func parseLevels(s string) (int, error) {
 		return 0, fmt.Errorf("%q is not a plain whole number; want 0 (continuous) or 2 to %d", s, MaxLevels)
 	}
 	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil { // out of int64 range
-		n = MaxLevels + 1
+	if err != nil { // out of int64 range: say so with the number given
 		if strings.HasPrefix(t, "-") {
-			n = -1
+			return 0, fmt.Errorf("%s is negative; want 0 (continuous) or 2 to %d", t, MaxLevels)
 		}
+		return 0, fmt.Errorf("%s exceeds the limit of %d", t, MaxLevels)
 	}
 	if n < 0 || n == 1 || n > MaxLevels {
 		return 0, errors.New(levelsProblem(n))

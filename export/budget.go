@@ -141,7 +141,7 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 		{"synaptic operations per joule", siRange(b.SynopsPerJoule.Lo, b.SynopsPerJoule.Hi, "op/J"), ""},
 	}
 	if b.HasBattery {
-		rows = append(rows, []string{"battery life", duration(b.BatteryLife), "battery / power"})
+		rows = append(rows, []string{"battery life", duration(b.BatteryLife, "never (no power drawn)"), "battery / power"})
 	}
 	if e.Design.Tiled() {
 		for _, t := range b.Tiles {
@@ -157,8 +157,8 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 	}
 	if l := b.Lifetime; l != nil {
 		rows = append(rows,
-			[]string{"lifetime, worst cell", duration(l.Worst), fmt.Sprintf("%s writes/step", numRange(Value(l.WorstWrites), 1))},
-			[]string{"lifetime, median cell", duration(l.Median), fmt.Sprintf("%s writes/step", numRange(Value(l.MedianWrites), 1))})
+			[]string{"lifetime, worst cell", duration(l.Worst, "never (no writes)"), fmt.Sprintf("%s writes/step", numRange(Value(l.WorstWrites), 1))},
+			[]string{"lifetime, median cell", duration(l.Median, "never (no writes)"), fmt.Sprintf("%s writes/step", numRange(Value(l.MedianWrites), 1))})
 	}
 	if s := b.STP; s != nil {
 		rows = append(rows, []string{"STP synapses realisable", fmt.Sprintf("%s of %d", numRange(Value(s.Realisable), 1), s.Synapses),
@@ -167,10 +167,14 @@ func budgetTable(w io.Writer, e *report.Energy, b *report.Budget) error {
 	return table(w, []string{"chip budget", "value", "unit / note"}, rows, 1)
 }
 
-// areaText writes an area in µm² below 0.01 mm², in mm² above.
+// areaText writes an area in µm² below 0.01 mm², in mm² up to 1 m², in m²
+// above (where mm² could overflow float64: a 1e308 m² tile is legal).
 func areaText(a report.Interval) string {
 	f := func(v float64) string {
-		if v >= 1e-8 {
+		switch {
+		case v >= 1:
+			return num(v) + " m²"
+		case v >= 1e-8:
 			return num(v*1e6) + " mm²"
 		}
 		return num(v*1e12) + " µm²"
@@ -181,12 +185,13 @@ func areaText(a report.Interval) string {
 	return f(a.Lo) + " … " + f(a.Hi)
 }
 
-// duration formats seconds as an interval, "never" when unbounded.
-func duration(v report.Interval) string {
+// duration formats seconds as an interval, never (saying why) when
+// unbounded.
+func duration(v report.Interval, never string) string {
 	f := func(s float64) string {
 		switch {
 		case math.IsInf(s, 1):
-			return "never (no writes)"
+			return never
 		case s >= 3.156e7:
 			return num(s/3.156e7) + " years"
 		case s >= 86400:
@@ -209,8 +214,9 @@ func paperNote(e *report.Energy) string {
 }
 
 // perStepAndWatts gives a compared model's mean joules per step and its
-// power at one step per step_period (dynamic × rate + static).
-func perStepAndWatts(c *report.Comparison, i int) (string, string) {
+// power at one step per step_period (dynamic × rate + static); a power that
+// overflows float64 is an error, as in energy's chip budget.
+func perStepAndWatts(c *report.Comparison, i int) (string, string, error) {
 	r := c.Rows[i]
 	steps := float64(max(1, len(r.Result.PerStep)))
 	dyn := r.Joules.Breakdown
@@ -219,6 +225,10 @@ func perStepAndWatts(c *report.Comparison, i int) (string, string) {
 	d := c.Design
 	rate := 1 / d.StepPeriod.Lo
 	t := dyn.Total()
-	w := siRange(float64(t.Lo)/steps*rate+d.StaticPower.Lo, float64(t.Hi)/steps*rate+d.StaticPower.Hi, "W")
-	return jRange(perStep), w
+	lo, hi := float64(t.Lo)/steps*rate+d.StaticPower.Lo, float64(t.Hi)/steps*rate+d.StaticPower.Hi
+	if math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) {
+		return "", "", fmt.Errorf("design %s: the power of %s overflows float64 (+Inf W): a design figure is too large for this workload",
+			d.Name, r.Model.Name)
+	}
+	return jRange(perStep), siRange(lo, hi, "W"), nil
 }

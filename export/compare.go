@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -135,9 +136,13 @@ func compareTable(w io.Writer, c *report.Comparison, j *CompareJSON, p Provenanc
 	intro := fmt.Sprintf("%s: %d sequences × %d steps from %s, design %s.\n", j.Set, j.Sequences, j.Steps, inputs, j.Design) +
 		"E = paper energy, dimensionless: Σ z²·|efficacy| over the recurrent core's synapses, front-end and readout excluded. " +
 		"× = E/sequence relative to the baseline " + j.Baseline + "."
+	rate := 1 / c.Design.StepPeriod.Lo // steps/s at one step per step_period
 	if !paper {
+		if math.IsInf(rate, 0) || !(rate > 0) {
+			return fmt.Errorf("design %s: no finite step rate (step_period %g s)", c.Design.Name, c.Design.StepPeriod.Lo)
+		}
 		intro += " J/inference = joules per sequence on " + j.Design + ", J/step its mean per step, W the power at one step per " +
-			"step_period (" + si(1/c.Design.StepPeriod.Lo, "Hz") + "); × (J) = the joules' ratio to the baseline's."
+			"step_period (" + si(rate, "Hz") + "); × (J) = the joules' ratio to the baseline's."
 	}
 	if err := text(w, intro); err != nil {
 		return err
@@ -154,7 +159,7 @@ func compareTable(w io.Writer, c *report.Comparison, j *CompareJSON, p Provenanc
 	}}
 	if !paper {
 		g.cols = append(g.cols, column{head: "J/step", number: true, optional: 5}, column{head: "J/inference", number: true},
-			column{head: "W at " + si(1/c.Design.StepPeriod.Lo, "Hz"), number: true}, column{head: "× (J)", number: true})
+			column{head: "W at " + si(rate, "Hz"), number: true}, column{head: "× (J)", number: true})
 	}
 	for i, m := range j.Models {
 		accuracy := "—" // no labels
@@ -164,7 +169,10 @@ func compareTable(w io.Writer, c *report.Comparison, j *CompareJSON, p Provenanc
 		row := []string{m.Model, m.Unit, strconv.Itoa(m.HiddenSize), strconv.Itoa(m.Synapses),
 			accuracy, numRange(m.PerStep, 1), numRange(m.PerSequence, 1), fixedRange(m.Ratio, 1, 3)}
 		if !paper {
-			st, w := perStepAndWatts(c, i)
+			st, w, err := perStepAndWatts(c, i)
+			if err != nil {
+				return err
+			}
 			row = append(row, st, siRange(m.JPerSeq.Lo, m.JPerSeq.Hi, "J"), w, fixedRange(m.JRatio, 1, 3))
 		}
 		g.rows = append(g.rows, row)

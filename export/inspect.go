@@ -106,7 +106,7 @@ func WriteInspect(w io.Writer, sd *checkpoint.Inventory, f Format) error {
 	for _, t := range j.Tensors {
 		if t.DecayOutside != nil {
 			if err := text(w, fmt.Sprintf("%s: %d of %d decay factors λ outside [0, 1] (not passive decays; see the design's lambda_outside)",
-				t.Name, *t.DecayOutside, t.Elements)); err != nil {
+				escapeControls(t.Name, false), *t.DecayOutside, t.Elements)); err != nil {
 				return err
 			}
 		}

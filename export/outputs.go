@@ -92,7 +92,14 @@ func (t *Outputs) Plan(name, path string) error {
 	}
 	dst, magic, err := resolve(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return o.errorf("directory %s does not exist", filepath.Dir(path))
+		// The directory that is missing: the path's own, or the one a
+		// symbolic link on the way leads to.
+		dir := filepath.Dir(path)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			dir = pe.Path
+		}
+		return o.errorf("directory %s does not exist", dir)
 	}
 	if err != nil {
 		return o.errorf("%v", unwrapPath(err))
@@ -302,8 +309,10 @@ func (t *Outputs) Stage(ctx context.Context, name string, write func(io.Writer) 
 // Commit puts every staged output in place: first it streams the outputs
 // bound for devices and FIFOs, then it renames the files. If a rename fails,
 // the files already renamed are put back as they were. Outputs planned but
-// not staged are left alone. Commit does not watch for cancellation: once
-// it starts, renaming takes microseconds and finishes.
+// not staged are left alone. Streaming can wait for ever (a FIFO without a
+// reader, or whose reader stops reading), so it is abandoned when ctx is
+// done, and then nothing is renamed; renaming takes microseconds and is not
+// interrupted.
 func (t *Outputs) Commit(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		t.Abort()
@@ -326,8 +335,11 @@ func (t *Outputs) Commit(ctx context.Context) error {
 	}
 	t.mu.Unlock()
 	for _, o := range streams {
-		if err := stream(o); err != nil {
+		if err := t.stream(ctx, o); err != nil {
 			t.Abort()
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			return o.errorf("%v", unwrapPath(err))
 		}
 		t.mu.Lock()
@@ -464,22 +476,58 @@ func undo(o *output) {
 	}
 }
 
-// stream copies o's staged content into the device or FIFO at o.dst.
-func stream(o *output) error {
-	src, err := os.Open(o.tmp)
+// stream copies o's staged content into the device or FIFO at o.dst, or
+// returns ctx's error once ctx is done. Opening a FIFO waits for a reader
+// and writing waits while the reader does not read; the copy goes on in
+// its own goroutine, which writes nothing more once the outputs are
+// abandoned (Abort).
+func (t *Outputs) stream(ctx context.Context, o *output) error {
+	t.mu.Lock()
+	tmp := o.tmp
+	t.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- t.copyOut(tmp, o.dst) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// copyOut copies the file tmp into the device or FIFO dst, stopping at the
+// next write once the outputs are abandoned.
+func (t *Outputs) copyOut(tmp, dst string) error {
+	src, err := os.Open(tmp)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := os.OpenFile(o.dst, os.O_WRONLY, 0)
+	f, err := os.OpenFile(dst, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(dst, src)
-	if cerr := dst.Close(); err == nil {
+	_, err = io.Copy(unabandoned{t, f}, src)
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// unabandoned writes to w until its outputs are abandoned.
+type unabandoned struct {
+	t *Outputs
+	w io.Writer
+}
+
+func (u unabandoned) Write(p []byte) (int, error) {
+	u.t.mu.Lock()
+	aborted := u.t.aborted
+	u.t.mu.Unlock()
+	if aborted {
+		return 0, errors.New("the outputs were abandoned")
+	}
+	return u.w.Write(p)
 }
 
 // Abort removes every temporary, and the folders MkdirAll created; outputs

@@ -1,15 +1,48 @@
 package export
 
 import (
+	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
+
+// escapeControls shows the control characters of s — ESC, CR, BEL, C1
+// controls, the bidirectional overrides — and bytes that are not UTF-8 as
+// Go escapes (\x1b), so that text taken from a file, such as a tensor or a
+// folder name, cannot move the cursor, clear the screen or reorder a line
+// of a terminal. Newlines are kept when keepNewlines is set.
+func escapeControls(s string, keepNewlines bool) string {
+	bad := func(r rune) bool {
+		return r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) || r == '\n' && !keepNewlines
+	}
+	if utf8.ValidString(s) && strings.IndexFunc(s, bad) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case bad(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
 
 // DefaultWidth is the width human output fits in unless told otherwise.
 const DefaultWidth = 100
@@ -321,6 +354,7 @@ func (g *grid) render(w io.Writer) (hidden []string, err error) {
 		align []tw.Align
 	)
 	fix := func(s string, c int) string {
+		s = escapeControls(s, false)
 		if st.Width > 0 {
 			s = wrap(s, widths[c], !g.cols[c].number)
 		}
@@ -429,6 +463,7 @@ func table(w io.Writer, header []string, rows [][]string, right ...int) error {
 
 // text writes a paragraph wrapped to w's width.
 func text(w io.Writer, s string) error {
+	s = escapeControls(s, true)
 	st := styleOf(w)
 	s = forStyle(st, s)
 	if st.Width > 0 {

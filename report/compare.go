@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -10,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/neurosim/neurosim/arch"
+	"github.com/neurosim/neurosim/checkpoint"
 	"github.com/neurosim/neurosim/design"
 	"github.com/neurosim/neurosim/energy"
+	"github.com/neurosim/neurosim/internal/input"
 	"github.com/neurosim/neurosim/workload"
 )
 
@@ -151,15 +154,20 @@ func readSet(fsys fs.FS, name, pattern string) ([]member, *workload.Set, error) 
 
 // model reads and builds the model of a set's folder, named after it.
 func (mb member) model(fsys fs.FS, name string) (*Model, error) {
-	ckpt, err := fs.ReadFile(fsys, mb.ckpt)
+	ckptName, cfgName := path.Join(name, mb.ckpt), path.Join(name, mb.cfg)
+	sd, err := checkpoint.LoadFS(fsys, mb.ckpt, ckptName, checkpoint.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("set %s: %w", name, err)
+		return nil, err
 	}
-	cfg, err := fs.ReadFile(fsys, mb.cfg)
+	cfg, err := readSetFile(fsys, name, mb.cfg, arch.MaxFileBytes, "--max-config-bytes")
 	if err != nil {
-		return nil, fmt.Errorf("set %s: %w", name, err)
+		return nil, err
 	}
-	m, err := DecodeModel(path.Join(name, mb.ckpt), ckpt, path.Join(name, mb.cfg), cfg, "")
+	desc, err := arch.ParseNetwork(cfgName, cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newModel(ckptName, cfgName, sd, desc)
 	if err != nil {
 		return nil, err
 	}
@@ -240,9 +248,9 @@ func setMembers(fsys fs.FS, name, pattern string) ([]member, error) {
 // spec.json names, or the set's own.
 func memberInputs(fsys fs.FS, name string, mb member) (string, error) {
 	if path.Base(mb.cfg) == "spec.json" {
-		data, err := fs.ReadFile(fsys, mb.cfg)
+		data, err := readSetFile(fsys, name, mb.cfg, arch.MaxFileBytes, "--max-config-bytes")
 		if err != nil {
-			return "", fmt.Errorf("set %s: %w", name, err)
+			return "", err
 		}
 		var spec struct {
 			Observations struct {
@@ -277,9 +285,9 @@ func commonPrefix(names []string) string {
 
 // loadSet reads the inputs in of a set, and its labels when it has some.
 func loadSet(fsys fs.FS, name, in string) (*workload.Set, error) {
-	data, err := fs.ReadFile(fsys, in)
+	data, err := readSetFile(fsys, name, in, workload.MaxFileBytes, "--max-input-bytes")
 	if err != nil {
-		return nil, fmt.Errorf("set %s: %w", name, err)
+		return nil, err
 	}
 	set, err := workload.DecodeInputs(path.Join(name, in), data)
 	if err != nil {
@@ -289,10 +297,26 @@ func loadSet(fsys fs.FS, name, in string) (*workload.Set, error) {
 	if err != nil {
 		return set, nil // no labels: no accuracy (an agent set)
 	}
-	if data, err = fs.ReadFile(fsys, lab); err != nil {
-		return nil, fmt.Errorf("set %s: %w", name, err)
+	if data, err = readSetFile(fsys, name, lab, workload.MaxFileBytes, "--max-input-bytes"); err != nil {
+		return nil, err
 	}
 	return set, set.DecodeLabels(path.Join(name, lab), data)
+}
+
+// readSetFile reads the file file of a set through max bytes, the cap of the
+// reader it is for (flag), as the readers of single files do: a regular
+// file over the cap is refused before it is read, and a link to a stream
+// (/dev/zero) once the stream passes it.
+func readSetFile(fsys fs.FS, name, file string, max int64, flag string) ([]byte, error) {
+	data, err := input.ReadFS(fsys, file, max)
+	var se *input.SizeError
+	switch {
+	case errors.As(err, &se):
+		return nil, fmt.Errorf("set %s: %s: %v (%s)", name, file, se, flag)
+	case err != nil:
+		return nil, fmt.Errorf("set %s: %w", name, err)
+	}
+	return data, nil
 }
 
 // findStem returns stem.npy, or the single stem_*.npy (the perf set names its

@@ -218,15 +218,22 @@ func modelNames(ms []*Model) string {
 }
 
 // LogSpace returns n values from lo to hi, evenly spaced in log (lo alone
-// when n is 1).
+// when n is 1): lo·(hi/lo)^f, or lo^(1−f)·hi^f when the ratio overflows
+// float64 (1e-200 to 1e200), whose factors lie between lo and hi or 1.
 func LogSpace(lo, hi float64, n int) []float64 {
 	if n <= 1 {
 		return []float64{lo}
 	}
 	out := make([]float64, n)
+	r := hi / lo
 	for i := range out {
-		out[i] = lo * math.Pow(hi/lo, float64(i)/float64(n-1))
+		f := float64(i) / float64(n-1)
+		if math.IsInf(r, 0) {
+			out[i] = math.Pow(lo, 1-f) * math.Pow(hi, f)
+		} else {
+			out[i] = lo * math.Pow(r, f)
+		}
 	}
-	out[n-1] = hi
+	out[0], out[n-1] = lo, hi
 	return out
 }

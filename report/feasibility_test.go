@@ -137,17 +137,23 @@ func TestLogSpace(t *testing.T) {
 		lo, hi float64
 		n      int
 		want   []float64
+		rtol   float64
 	}{
-		{1, 100, 3, []float64{1, 10, 100}},
-		{1e-15, 1e-12, 4, []float64{1e-15, 1e-14, 1e-13, 1e-12}},
-		{1e-3, 1e-2, 2, []float64{1e-3, 1e-2}},
-		{5, 50, 1, []float64{5}},
-		{5, 50, 0, []float64{5}},
+		// Powers of a ratio: a few ulps.
+		{1, 100, 3, []float64{1, 10, 100}, 1e-14},
+		{1e-15, 1e-12, 4, []float64{1e-15, 1e-14, 1e-13, 1e-12}, 1e-14},
+		{1e-3, 1e-2, 2, []float64{1e-3, 1e-2}, 1e-14},
+		{5, 50, 1, []float64{5}, 1e-14},
+		{5, 50, 0, []float64{5}, 1e-14},
+		// hi/lo overflows float64; the values do not. math.Pow computes
+		// exp(y·log x), whose error grows with |y·log x| (up to ~700 here):
+		// a few hundred ulps.
+		{1e-200, 1e200, 3, []float64{1e-200, 1, 1e200}, 1e-12},
+		{1e-300, 1e300, 5, []float64{1e-300, 1e-150, 1, 1e150, 1e300}, 1e-12},
 	}
 	for _, tt := range tests {
 		got := report.LogSpace(tt.lo, tt.hi, tt.n)
-		// Powers of a ratio: a few ulps; the ends are exact.
-		testutil.Close(t, fmt.Sprintf("LogSpace(%v, %v, %d)", tt.lo, tt.hi, tt.n), got, tt.want, 1e-14, 0)
+		testutil.Close(t, fmt.Sprintf("LogSpace(%v, %v, %d)", tt.lo, tt.hi, tt.n), got, tt.want, tt.rtol, 0)
 		if got[0] != tt.lo || (tt.n > 1 && got[len(got)-1] != tt.hi) {
 			t.Errorf("LogSpace(%v, %v, %d) = %v: the ends are not exact", tt.lo, tt.hi, tt.n, got)
 		}

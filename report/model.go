@@ -68,20 +68,6 @@ func LoadModel(checkpointPath, configPath, stateKey string) (*Model, error) {
 	return newModel(checkpointPath, configPath, sd, desc)
 }
 
-// DecodeModel builds a network from checkpoint and config bytes (embedded
-// files, fs.FS); the names are used in messages.
-func DecodeModel(checkpointName string, ckpt []byte, configName string, cfgData []byte, stateKey string) (*Model, error) {
-	sd, err := checkpoint.Decode(checkpointName, ckpt, checkpoint.Options{StateKey: stateKey})
-	if err != nil {
-		return nil, err
-	}
-	desc, err := arch.ParseNetwork(configName, cfgData)
-	if err != nil {
-		return nil, err
-	}
-	return newModel(checkpointName, configName, sd, desc)
-}
-
 func newModel(ckptName, cfgName string, sd *checkpoint.StateDict, desc *arch.Network) (*Model, error) {
 	net, err := synapse.Build(desc, sd)
 	if err != nil {
@@ -93,4 +79,19 @@ func newModel(ckptName, cfgName string, sd *checkpoint.StateDict, desc *arch.Net
 		Unit: net.Config.Unit, Hidden: net.Cell.HiddenSize(), Input: net.InputSize(), Obs: net.Obs(),
 		Classes: net.Classes, Synapses: net.Cell.Synapses(), Net: net,
 	}, nil
+}
+
+// DecodeModel builds a network from checkpoint and config bytes a caller
+// has read through the readers' caps (a sweep, which hashes them); the
+// names are used in messages.
+func DecodeModel(checkpointName string, ckpt []byte, configName string, cfgData []byte, stateKey string) (*Model, error) {
+	sd, err := checkpoint.Decode(checkpointName, ckpt, checkpoint.Options{StateKey: stateKey})
+	if err != nil {
+		return nil, err
+	}
+	desc, err := arch.ParseNetwork(configName, cfgData)
+	if err != nil {
+		return nil, err
+	}
+	return newModel(checkpointName, configName, sd, desc)
 }

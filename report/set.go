@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 
@@ -17,9 +16,9 @@ func LoadSetFS(fsys fs.FS, name string) (*workload.Set, [][]byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := fs.ReadFile(fsys, in)
+	data, err := readSetFile(fsys, name, in, workload.MaxFileBytes, "--max-input-bytes")
 	if err != nil {
-		return nil, nil, fmt.Errorf("set %s: %w", name, err)
+		return nil, nil, err
 	}
 	set, err := workload.DecodeInputs(path.Join(name, in), data)
 	if err != nil {
@@ -29,9 +28,9 @@ func LoadSetFS(fsys fs.FS, name string) (*workload.Set, [][]byte, error) {
 	if err != nil {
 		return set, [][]byte{data, nil}, nil // no labels: no accuracy
 	}
-	labels, err := fs.ReadFile(fsys, lab)
+	labels, err := readSetFile(fsys, name, lab, workload.MaxFileBytes, "--max-input-bytes")
 	if err != nil {
-		return nil, nil, fmt.Errorf("set %s: %w", name, err)
+		return nil, nil, err
 	}
 	return set, [][]byte{data, labels}, set.DecodeLabels(path.Join(name, lab), labels)
 }

@@ -257,13 +257,18 @@ func (sw *Sweep) loadModels(opt Options) error {
 				continue
 			}
 			found[folder] = true
-			cb, err := fs.ReadFile(fsys, c)
+			// Through the readers' caps, as compare reads a set.
+			cb, err := input.ReadFS(fsys, c, checkpoint.MaxBytes)
 			if err != nil {
-				return errAt(ms.Line, "set %s: %v", name, err)
+				return errAt(ms.Line, "set %s: %s: %v", name, c, err)
 			}
-			fb, err := fs.ReadFile(fsys, path.Join(folder, "config.json"))
-			if err != nil {
+			cfgFile := path.Join(folder, "config.json")
+			if _, err := fs.Stat(fsys, cfgFile); err != nil {
 				return errAt(ms.Line, "set %s: model %s has no config.json", name, folder)
+			}
+			fb, err := input.ReadFS(fsys, cfgFile, arch.MaxFileBytes)
+			if err != nil {
+				return errAt(ms.Line, "set %s: %s: %v", name, cfgFile, err)
 			}
 			m, err := report.DecodeModel(path.Join(name, c), cb, path.Join(name, folder, "config.json"), fb, "")
 			if err != nil {

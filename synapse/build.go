@@ -21,7 +21,7 @@ func (e *BuildError) Error() string {
 	if e.Tensor == "" {
 		return fmt.Sprintf("checkpoint %s: %s", e.File, e.Msg)
 	}
-	return fmt.Sprintf("checkpoint %s: tensor %q %s", e.File, e.Tensor, e.Msg)
+	return fmt.Sprintf("checkpoint %s: tensor %s %s", e.File, checkpoint.Quote(e.Tensor), e.Msg)
 }
 
 // params hands out the tensors a unit needs and remembers which were used, so
@@ -93,13 +93,19 @@ func (p *params) finite(t *checkpoint.Tensor) error {
 	return nil
 }
 
-// names lists the tensors of sd for a message, at most 40 of them.
+// names lists the tensors of sd for a message: at most 40 of them, each
+// shown as checkpoint.Printable shows it (a name may be megabytes long).
 func names(sd *checkpoint.StateDict) string {
 	all := sd.Names()
-	if len(all) > 40 {
-		return strings.Join(all[:40], ", ") + fmt.Sprintf(", … (%d in all)", len(all))
+	n := min(len(all), 40)
+	shown := make([]string, n)
+	for i, name := range all[:n] {
+		shown[i] = checkpoint.Printable(name)
 	}
-	return strings.Join(all, ", ")
+	if len(all) > n {
+		return strings.Join(shown, ", ") + fmt.Sprintf(", … (%d in all)", len(all))
+	}
+	return strings.Join(shown, ", ")
 }
 
 // getAny returns a float tensor of any shape, with the same checks as get.

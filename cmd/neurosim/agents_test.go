@@ -93,6 +93,14 @@ front_end:
 core: {unit: nn.RNN, hidden_size: 48}
 heads: [{name: logits, tensor: action_branch}, {name: value, tensor: value_branch}]`))
 	pend := testutil.Testdata("rl", "observations_PEND.npy")
+	// A second YAML document was ignored, even a malformed one; a design
+	// file with two is refused, and so is a description now.
+	desc, err := os.ReadFile(testutil.Testdata("networks", "pend_stpn.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	twoDocs := testutil.WriteFile(t, dir, "two.yaml", append(slices.Clip(desc), "---\ncore: {unit: RNN}\n"...))
+	badSecond := testutil.WriteFile(t, dir, "bad.yaml", append(slices.Clip(desc), "---\ncore: {unit: [\n"...))
 	tests := []struct {
 		name string
 		args []string
@@ -104,6 +112,10 @@ heads: [{name: logits, tensor: action_branch}, {name: value, tensor: value_branc
 			"observations_PEND.npy: steps of shape [4], the model takes observations of shape [84 84 1]"},
 		{"config disagrees with the checkpoint", []string{"--checkpoint", agent("PEND_STPN", "model.pth"), "--config", bigger, "--inputs", pend},
 			`tensor "rnn.rnn.weight" has shape [64 320], config needs [65 321]`},
+		{"two YAML documents", []string{"--checkpoint", agent("PEND_STPN", "model.pth"), "--config", twoDocs, "--inputs", pend},
+			"two.yaml: more than one YAML document (---); want one network description per file"},
+		{"a malformed second document", []string{"--checkpoint", agent("PEND_STPN", "model.pth"), "--config", badSecond, "--inputs", pend},
+			"bad.yaml: not valid YAML: line 27: did not find expected node content"},
 		{"description disagrees with the checkpoint", []string{"--checkpoint", agent("PONG_RNN", "model.pth"), "--config", conv, "--inputs", pend},
 			`tensor "conv1.weight" has shape [16 1 8 8], config needs [8 1 8 8]`},
 	}

@@ -39,40 +39,53 @@ func (b *budgetFlags) options() (report.BudgetOptions, error) {
 	return o, nil
 }
 
+// Rates and batteries outside these bounds make the budget's products
+// underflow to 0 W or overflow (a rate of 1e-320 steps/s drew "0 W").
+const (
+	minRate, maxRate       = 1e-18, 1e18  // steps/s
+	minBattery, maxBattery = 1e-18, 1e300 // J
+)
+
 // parseRate reads steps per second: a plain number, or a frequency in Hz
-// with an SI prefix ("1kHz").
+// with an SI prefix ("1kHz"). Errors quote what was given.
 func parseRate(s string) (float64, error) {
 	t := strings.TrimSpace(s)
 	var v float64
 	var err error
+	if strings.HasPrefix(t, "-") {
+		return 0, fmt.Errorf("want a rate from %g to %g steps/s", minRate, maxRate)
+	}
 	if h, ok := strings.CutSuffix(t, "Hz"); ok {
 		// A frequency is an inverse time: read "1k" as the number 1e3.
-		v, err = design.ParseQuantity(h+"s", design.Time)
-	} else {
-		v, err = design.ParseQuantity(t, design.Dimensionless)
+		if v, err = design.ParseQuantity(h+"s", design.Time); err != nil {
+			return 0, fmt.Errorf("%q is not a frequency: want a number with an optional prefix (f p n u m k M G) before Hz, e.g. 1kHz", s)
+		}
+	} else if v, err = design.ParseQuantity(t, design.Dimensionless); err != nil {
+		return 0, fmt.Errorf("%q is not a rate: want steps per second, a plain number (1000) or a frequency (1kHz)", s)
 	}
-	if err != nil {
-		return 0, err
-	}
-	if !(v > 0) || v > 1e18 {
-		return 0, fmt.Errorf("want a rate above 0 and at most 1e18 steps/s")
+	if !(v >= minRate) || v > maxRate {
+		return 0, fmt.Errorf("want a rate from %g to %g steps/s", minRate, maxRate)
 	}
 	return v, nil
 }
 
 // parseBattery reads an energy in J or Wh (1 Wh = 3600 J), with a prefix.
+// Errors quote what was given.
 func parseBattery(s string) (float64, error) {
 	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "-") {
+		return 0, fmt.Errorf("want an energy from %g to %g J", minBattery, maxBattery)
+	}
 	scale := 1.0
 	if h, ok := strings.CutSuffix(t, "Wh"); ok {
 		t, scale = h+"J", 3600
 	}
 	v, err := design.ParseQuantity(t, design.Energy)
 	if err != nil {
-		return 0, fmt.Errorf("%v (or watt-hours, Wh)", err)
+		return 0, fmt.Errorf("%q is not an energy: want a number with an optional prefix (f p n u m k M G) before J or Wh, e.g. 3.6kJ or 1Wh", s)
 	}
-	if !(v > 0) || v > 1e300 {
-		return 0, fmt.Errorf("want a positive energy")
+	if v *= scale; !(v >= minBattery) || v > maxBattery {
+		return 0, fmt.Errorf("want an energy from %g to %g J", minBattery, maxBattery)
 	}
-	return v * scale, nil
+	return v, nil
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/neurosim/neurosim/design"
 )
 
 // The budget keys of `energy --format json`, as the issue names them.
@@ -45,6 +47,51 @@ func TestBudgetFlagsRefused(t *testing.T) {
 		if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, args[0]) {
 			t.Errorf("%v: exit %d, %q; want a one-line usage error naming the flag", args, code, stderr)
 		}
+	}
+	// The message quotes what was given and says what is wanted: it quoted
+	// the text rewritten for the parser ("-5s" is negative, "5Ts" has unknown
+	// unit "Ts"; want a time), called 1e301 J not positive, and took a
+	// rate of 1e-320 steps/s, whose power underflowed to 0 W.
+	for _, tt := range []struct{ flag, value, want string }{
+		{"--rate", "-5Hz", "--rate -5Hz: want a rate from 1e-18 to 1e+18 steps/s"},
+		{"--rate", "5THz", `--rate 5THz: "5THz" is not a frequency`},
+		{"--rate", "1e-320", "--rate 1e-320: want a rate from 1e-18 to 1e+18 steps/s"},
+		{"--battery", "-1Wh", "--battery -1Wh: want an energy from 1e-18 to 1e+300 J"},
+		{"--battery", "1e301J", "--battery 1e301J: want an energy from 1e-18 to 1e+300 J"},
+		{"--battery", "5mV", `--battery 5mV: "5mV" is not an energy`},
+	} {
+		code, _, stderr := runCLI(t, "energy", "--checkpoint", h11, "--art-n", "2", tt.flag, tt.value)
+		if code != 2 {
+			t.Errorf("%s %s: exit %d, want 2", tt.flag, tt.value, code)
+		}
+		oneLine(t, stderr, tt.want)
+	}
+}
+
+// A chip that draws no power (every price 0) lasts for ever on a battery:
+// the table said "never (no writes)".
+func TestBatteryLifeWithoutPower(t *testing.T) {
+	d, err := design.Lookup("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"synapse.synop_energy", "readout.neuron_energy", "plasticity.write_energy_per_event"} {
+		if d, err = d.WithText(k, "0J"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "free.yaml")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteYAML(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, out, stderr := runCLI(t, "energy", "--checkpoint", h11, "--art-n", "2", "--design", file, "--battery", "1Wh")
+	if code != 0 || !strings.Contains(out, "never (no power drawn)") {
+		t.Errorf("exit %d, %s\n%s", code, stderr, out)
 	}
 }
 

@@ -411,3 +411,72 @@ func TestMeter(t *testing.T) {
 		f.Close()
 	}
 }
+
+// Names taken from files — tensor names, a set's folder names — reach
+// tables with their control characters escaped: an ESC sequence in a
+// tensor name cleared the terminal (and CR, newlines and bidirectional
+// overrides rewrote what a table showed).
+func TestControlCharactersInTables(t *testing.T) {
+	dir := t.TempDir()
+	evil := "evil\x1b[2J\r\n\u202ex.weight_lambda"
+	header, err := json.Marshal(map[string]any{evil: map[string]any{"dtype": "F32", "shape": []int{1}, "data_offsets": []int{0, 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := []byte{byte(len(header)), 0, 0, 0, 0, 0, 0, 0}
+	file = append(append(file, header...), 0, 0, 0xc0, 0x3f) // 1.5 as float32
+	st := testutil.WriteFile(t, dir, "evil.safetensors", file)
+	code, out, errs := runCLI(t, "inspect", st)
+	if code != 0 {
+		t.Fatalf("inspect: exit %d, %s", code, errs)
+	}
+	set := filepath.Join(dir, "set")
+	model := filepath.Join(set, "evil\x1b]0;title\a")
+	if err := os.MkdirAll(model, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for target, name := range map[string]string{h11: filepath.Join(model, "model.pth"), h11cfg: filepath.Join(model, "config.json"),
+		inputs: filepath.Join(set, "inputs.npy"), labels: filepath.Join(set, "labels.npy")} {
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, cmp, errs := runCLI(t, "compare", "--set", set, "--wide")
+	if code != 0 {
+		t.Fatalf("compare: exit %d, %s", code, errs)
+	}
+	for what, s := range map[string]string{"inspect": out, "compare": cmp} {
+		if strings.ContainsAny(s, "\x1b\r\a\u202e") {
+			t.Errorf("%s writes control characters:\n%q", what, s)
+		}
+	}
+	if !strings.Contains(out, `\x1b[2J\r\n\u202ex.weight_lambda: 1 of 1 decay factors`) {
+		t.Errorf("inspect does not show the name escaped:\n%s", out)
+	}
+	if !strings.Contains(cmp, `evil\x1b]0;title\a`) {
+		t.Errorf("compare does not show the folder escaped:\n%s", cmp)
+	}
+}
+
+// A config saved with a UTF-8 byte-order mark (as Windows editors write
+// JSON) reads as without it; it was refused as "not valid JSON: invalid
+// character 'ï' looking for beginning of value", a character the file does
+// not show.
+func TestConfigWithByteOrderMark(t *testing.T) {
+	cfg, err := os.ReadFile(h11cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom := testutil.WriteFile(t, t.TempDir(), "config.json", append([]byte("\ufeff"), cfg...))
+	args := []string{"energy", "--checkpoint", h11, "--inputs", inputs, "--format", "csv"}
+	code, with, stderr := runCLI(t, append(args, "--config", bom)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, without, _ := runCLI(t, append(args, "--config", h11cfg)...)
+	// The rows, after the metadata (whose command line differs).
+	rows := func(s string) string { return s[strings.Index(s, "\nsequence,"):] }
+	if rows(with) != rows(without) {
+		t.Error("the report differs with a byte-order mark")
+	}
+}

@@ -143,3 +143,74 @@ func TestHugeStepPeriodEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+// Tables show what JSON shows, so they must not print what JSON cannot
+// hold: an area whose mm² overflow float64 (1e308 m²) is shown in m², and
+// compare's W column, at one step per step_period, is refused — as energy's
+// chip budget refuses it — when the rate or the power is not finite (it
+// printed "+Inf Hz" and "+Inf W" with exit 0).
+func TestExtremeFiguresInTables(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, edits ...string) string {
+		t.Helper()
+		d, err := design.Lookup("loihi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(edits); i += 2 {
+			if d, err = d.WithText(edits[i], edits[i+1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		file := filepath.Join(dir, name)
+		f, err := os.Create(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := d.WriteYAML(f); err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	tile := write("tile.yaml", "area.tile", "1e308m2")
+	code, out, errs := runCLI(t, "energy", "--checkpoint", h11, "--art-n", "2", "--design", tile)
+	if code != 0 || strings.Contains(out, "Inf") || !strings.Contains(out, "1e+308 m²") {
+		t.Errorf("area 1e308 m²: exit %d, %s\n%s", code, errs, out)
+	}
+	for _, tt := range []struct {
+		name, file, want string
+	}{
+		{"no finite rate", write("rate.yaml", "step_period", "5e-324s"), "design loihi: no finite step rate (step_period 5e-324 s)"},
+		{"power overflows", write("power.yaml", "step_period", "1e-300s", "synapse.synop_energy", "1e300J"),
+			"design loihi: the power of ART_STPN_h11 overflows float64"},
+	} {
+		code, out, errs := runCLI(t, "compare", "--models", "ART_STPN_h11", "--design", tt.file)
+		if code != 1 || out != "" {
+			t.Errorf("%s: exit %d, want 1\n%s", tt.name, code, out)
+		}
+		oneLine(t, errs, tt.want)
+	}
+}
+
+// A grid whose ends are legal but whose ratio overflows float64 is made of
+// finite values: --taus 1e-200s,1e200s,3 was refused as "retention τ +Inf
+// s" (the middle value was computed through (hi/lo)^½).
+func TestFeasibilityExtremeGrid(t *testing.T) {
+	code, out, errs := runCLI(t, "feasibility", "--versus", "ART_LSTM_h9", "--writes", "1e-200J,1e-190J,2",
+		"--taus", "1e-200s,1e200s,3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Taus []float64 `json:"retention_s"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The middle of 1e-200 and 1e200 in log is 1 (a few hundred ulps: see
+	// report's TestLogSpace).
+	if len(rep.Taus) != 3 || rep.Taus[0] != 1e-200 || math.Abs(rep.Taus[1]-1) > 1e-12 || rep.Taus[2] != 1e200 {
+		t.Errorf("retention_s = %v, want [1e-200 1 1e200]", rep.Taus)
+	}
+}

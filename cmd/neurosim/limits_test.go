@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -248,4 +250,143 @@ func sameReport(t *testing.T, path string, a, b any) int {
 		t.Errorf("%s: %v vs %v", path, a, b)
 	}
 	return 0
+}
+
+// A set directory's files are read through the same caps as the files given
+// by flags (they were read whole, whatever their size: a model.pth linked to
+// /dev/zero took all memory): a file over its cap is refused naming the set,
+// the file and the flag, and a link to a stream is recognised by its first
+// bytes.
+func TestSetLimits(t *testing.T) {
+	set := t.TempDir()
+	model := filepath.Join(set, "ART_STPN_h11")
+	if err := os.Mkdir(model, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := func(target, name string) {
+		t.Helper()
+		os.Remove(name)
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link(h11, filepath.Join(model, "model.pth"))
+	link(h11cfg, filepath.Join(model, "config.json"))
+	link(inputs, filepath.Join(set, "inputs.npy"))
+	link(labels, filepath.Join(set, "labels.npy"))
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"config", []string{"compare", "--set", set, "--max-config-bytes", "1KiB"},
+			[]string{"set " + set + ": ART_STPN_h11/config.json: file is 2644 bytes, more than the 1024 allowed (--max-config-bytes)"}},
+		{"inputs", []string{"compare", "--set", set, "--max-input-bytes", "1KiB"},
+			[]string{"set " + set + ": inputs.npy", "more than the 1024 allowed (--max-input-bytes)"}},
+		{"inputs of breakeven", []string{"breakeven", "--set", set, "--max-input-bytes", "50000"},
+			[]string{"set " + set + ": inputs.npy", "more than the 50000 allowed (--max-input-bytes)"}},
+		{"checkpoint", []string{"compare", "--set", set, "--max-checkpoint-bytes", "1KiB"},
+			[]string{"checkpoint " + filepath.Join(set, "ART_STPN_h11", "model.pth"), "more than the 1024 allowed (--max-checkpoint-bytes)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != 1 || stdout != "" {
+				t.Errorf("exit %d, want 1 (stdout %q)", code, stdout)
+			}
+			oneLine(t, stderr, tt.want...)
+		})
+	}
+	if code, _, stderr := runCLI(t, "compare", "--set", set); code != 0 {
+		t.Fatalf("the set within its caps: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		link("/dev/zero", filepath.Join(model, "model.pth"))
+		code, _, stderr := runCLI(t, "compare", "--set", set)
+		if code != 1 {
+			t.Errorf("model.pth → /dev/zero: exit %d", code)
+		}
+		oneLine(t, stderr, "model.pth: unknown format")
+		link(h11, filepath.Join(model, "model.pth"))
+		link("/dev/zero", filepath.Join(model, "config.json"))
+		code, _, stderr = runCLI(t, "compare", "--set", set)
+		if code != 1 {
+			t.Errorf("config.json → /dev/zero: exit %d", code)
+		}
+		oneLine(t, stderr, "ART_STPN_h11/config.json: more than the 1048576 bytes allowed (--max-config-bytes)")
+		// A sweep reads a set through the same caps.
+		spec := testutil.WriteFile(t, t.TempDir(), "s.yaml", []byte("name: s\nmodels: {set: "+set+"}\ndesign: paper\naxes: {synapse.levels: [0]}\n"))
+		code, _, stderr = runCLI(t, "sweep", spec, "--out", filepath.Join(t.TempDir(), "out"))
+		if code != 1 || !strings.Contains(stderr, "config.json: more than the 1048576 bytes allowed") {
+			t.Errorf("sweep, config.json → /dev/zero: exit %d, %s", code, stderr)
+		}
+	}
+}
+
+// Errors repeat names from files bounded: a 100 kB recurrent_unit or layer
+// name, or tensor names of 100 kB each, gave error lines of 100 kB and more
+// (40 names are listed: megabytes from a large checkpoint).
+func TestLongNamesInErrors(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("A", 100_000)
+	cfg, err := os.ReadFile(h11cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := testutil.WriteFile(t, dir, "unit.json", bytes.Replace(cfg, []byte(`"STPNr"`), []byte(`"`+long+`"`), 1))
+	yaml := testutil.WriteFile(t, dir, "net.yaml", []byte("core: {unit: STPNr, prefix: "+long+", hidden_size: 11}\n"))
+	header := map[string]any{}
+	for i := range 3 {
+		header[fmt.Sprint(i)+long] = map[string]any{"dtype": "F32", "shape": []int{1}, "data_offsets": []int{4 * i, 4*i + 4}}
+	}
+	h, err := json.Marshal(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := binary.LittleEndian.AppendUint64(nil, uint64(len(h)))
+	st = append(append(st, h...), make([]byte, 12)...)
+	names := testutil.WriteFile(t, dir, "names.safetensors", st)
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unit", []string{"energy", "--checkpoint", h11, "--config", unit}, "model.recurrent_unit: want a string of at most 200 bytes, found one of 100000"},
+		{"prefix", []string{"energy", "--checkpoint", h11, "--config", yaml}, "core.prefix: want a string of at most 200 bytes, found one of 100000"},
+		{"tensor names", []string{"energy", "--checkpoint", names, "--config", h11cfg}, `tensor "rnn.weight" is missing`},
+	} {
+		code, _, stderr := runCLI(t, tt.args...)
+		if code != 1 || len(stderr) > 2000 {
+			t.Errorf("%s: exit %d, %d bytes of error", tt.name, code, len(stderr))
+		}
+		oneLine(t, stderr, tt.want)
+	}
+}
+
+// Malformed files are described in the file's terms, the same way on every
+// run: gopickle's messages ended with a Go dump of the value concerned
+// ("[]interface {}{(*types.List)(0xc000123450)}", an address that changed
+// from run to run), and safetensors entries with Go's
+// "cannot unmarshal number 1e400 into Go struct field safetensorsInfo.shape".
+func TestMalformedFilesMessages(t *testing.T) {
+	dir := t.TempDir()
+	pkl := testutil.WriteFile(t, dir, "od.pth", hostile.TorchZip([]byte("\x80\x02ccollections\nOrderedDict\n]\x85R."), nil))
+	header := []byte(`{"a":{"dtype":"F32","shape":[1e400],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[-1],"data_offsets":[4,8]}}`)
+	data := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+	st := testutil.WriteFile(t, dir, "shape.safetensors", append(append(data, header...), make([]byte, 8)...))
+	for _, tt := range []struct{ file, want string }{
+		{pkl, "malformed pickle (OrderedDictClass.Call args not supported)"},
+		{st, `safetensors tensor "a": shape holds number 1e400, want a list of integers`},
+	} {
+		_, _, first := runCLI(t, "inspect", tt.file)
+		for range 5 {
+			if _, _, again := runCLI(t, "inspect", tt.file); again != first {
+				t.Errorf("%s: %q, then %q", tt.file, first, again)
+			}
+		}
+		oneLine(t, first, tt.want)
+		if strings.Contains(first, "0x") || strings.Contains(first, "Go ") || strings.Contains(first, "interface {}") {
+			t.Errorf("%s: Go internals in %q", tt.file, first)
+		}
+	}
 }

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,6 +44,10 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(50)
 	}
+	// A closed pipe on stdout (neurosim compare | head -1) is a write error
+	// like any other (exit 1, one line on stderr), not death by SIGPIPE
+	// (exit 141, which is not a documented status).
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -50,8 +55,13 @@ func main() {
 		s := <-sigs
 		cancel(signalError{s})
 		// A second signal while the run winds down stops it at once, still
-		// without leaving temporary files behind.
-		s = <-sigs
+		// without leaving temporary files behind; so does the first if the
+		// run has not wound down after windDown — it may be blocked where
+		// no context reaches, opening a FIFO that no process writes.
+		select {
+		case <-sigs:
+		case <-time.After(windDown):
+		}
 		if o := active.Load(); o != nil {
 			o.Abort()
 		}
@@ -60,6 +70,11 @@ func main() {
 	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// windDown is how long a run may take to stop after SIGINT or SIGTERM
+// before it is stopped as by a second signal. Cancelled work returns within
+// milliseconds; an open(2) of a FIFO without a writer never does.
+const windDown = 2 * time.Second
 
 // active is the output transaction of the running command, for a second
 // interrupt to clean up.

@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/neurosim/neurosim/checkpoint"
 	"github.com/neurosim/neurosim/export"
@@ -563,8 +567,70 @@ func TestLambdaOutsidePolicy(t *testing.T) {
 }
 
 // Tables are compared with their Unicode borders; TestTablesFit sets other
-// locales itself.
+// locales itself. With NEUROSIM_TEST_MAIN=1 the test binary is neurosim
+// itself (main, with its signal handling), for tests of the process.
 func TestMain(m *testing.M) {
+	if os.Getenv("NEUROSIM_TEST_MAIN") == "1" {
+		main()
+	}
 	os.Setenv("LC_ALL", "C.UTF-8")
 	os.Exit(m.Run())
+}
+
+// One SIGTERM stops a run blocked where no context reaches — opening an
+// input FIFO that no process writes (it waited for ever, for a second
+// signal) — with the status of the signal, and no output written.
+func TestSignalWhileBlocked(t *testing.T) {
+	dir := t.TempDir()
+	fifo, out := filepath.Join(dir, "inputs.npy"), filepath.Join(dir, "E.npy")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFO: %v", err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "energy", "--checkpoint", h11, "--inputs", fifo, "--per-step-out", out)
+	cmd.Env = append(os.Environ(), "NEUROSIM_TEST_MAIN=1")
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(300 * time.Millisecond) // the run is waiting in open(2)
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+			t.Errorf("after SIGTERM: %v (%s), want exit status 143", err, stderr.String())
+		}
+		oneLine(t, stderr.String(), "interrupted; no output was written")
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("still running 20 s after SIGTERM")
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("an output was written")
+	}
+}
+
+// A closed pipe on stdout (neurosim designs | head -0) is a write error:
+// exit 1 and one line on stderr, not death by SIGPIPE (exit 141).
+func TestClosedStdout(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	defer w.Close()
+	var stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "designs")
+	cmd.Env = append(os.Environ(), "NEUROSIM_TEST_MAIN=1")
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed {
+		t.Fatalf("closed stdout: %v (%s), want exit status 1", err, stderr.String())
+	}
+	oneLine(t, stderr.String(), "writing to stdout: broken pipe")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // prior writes "prior <name>" files at the given paths and returns a check
@@ -76,6 +77,46 @@ func TestInterruptedWhileWriting(t *testing.T) {
 	check()
 }
 
+// A FIFO without a reader makes the commit wait for one; an interrupt (a
+// single SIGINT or SIGTERM) still ends the run at once: exit 130, the report
+// not written, no temporary left (it waited for a second signal, and a
+// process manager's SIGKILL then left the staged temporary in /tmp).
+func TestInterruptedWhileStreaming(t *testing.T) {
+	dir := t.TempDir()
+	fifo, report := filepath.Join(dir, "fifo"), filepath.Join(dir, "R.json")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFO: %v", err)
+	}
+	t.Cleanup(func() {
+		// Let a writer still waiting for a reader go.
+		if f, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	check := prior(t, report)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hook(t, func(flag string) {
+		if flag == "-o" { // the last output staged: the commit starts
+			time.AfterFunc(100*time.Millisecond, cancel)
+		}
+	})
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"energy", "--checkpoint", h11, "--inputs", inputs, "--trace-out", fifo, "--format", "json", "-o", report}, &out, &errb)
+	}()
+	select {
+	case code := <-done:
+		if code != exitInterrupt || !strings.Contains(errb.String(), "interrupted") {
+			t.Errorf("exit %d, stderr %q; want 130, interrupted", code, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run still waits for the FIFO's reader 20 s after the interrupt")
+	}
+	check()
+}
+
 // A failure on a later output leaves the earlier ones as they were.
 func TestFailedMultiOutputRun(t *testing.T) {
 	dir, other := t.TempDir(), t.TempDir()
@@ -106,6 +147,7 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 	real := filepath.Join(dir, "real")
 	os.Mkdir(real, 0o755)
 	os.Symlink(real, filepath.Join(dir, "link"))
+	os.Symlink("/nonexistent/x", filepath.Join(dir, "dangling"))
 	missing := filepath.Join(dir, "missing.pth")
 	for _, tt := range []struct {
 		name string
@@ -113,6 +155,8 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 		want string
 	}{
 		{"missing directory", []string{"--logits-out", "/nonexistent/L.npy"}, "directory /nonexistent does not exist"},
+		// It said "directory <dir> does not exist" of the link's own directory.
+		{"a link into a missing directory", []string{"--logits-out", filepath.Join(dir, "dangling")}, "dangling (--logits-out): directory /nonexistent does not exist"},
 		{"a directory", []string{"--per-step-out", dir}, "is a directory"},
 		{"twice", []string{"--per-step-out", filepath.Join(dir, "x"), "--logits-out", filepath.Join(dir, "x")}, "is also the output of --per-step-out"},
 		{"twice through a symlinked directory", []string{"--trace-out", filepath.Join(real, "x"), "-o", filepath.Join(dir, "link", "x")},

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -33,7 +34,7 @@ func (e *SizeError) Error() string {
 
 // File is an open input: a regular file of known size, or a stream.
 type File struct {
-	f    *os.File
+	f    fs.File
 	r    *bufio.Reader
 	lim  limited
 	size int64 // -1 for a stream
@@ -47,6 +48,23 @@ func Open(path string, max int64) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return open(f, max, errors.New("is a directory"))
+}
+
+// OpenFS is Open for the file name of fsys (a set directory through
+// os.DirFS, or an embedded set), whose links os.DirFS follows: a link to
+// /dev/zero is a stream, read through the cap as Open reads the device.
+func OpenFS(fsys fs.FS, name string, max int64) (*File, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return open(f, max, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a directory")})
+}
+
+// open checks the open file f against max; isDir is the error for a
+// directory.
+func open(f fs.File, max int64, isDir error) (*File, error) {
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -54,7 +72,7 @@ func Open(path string, max int64) (*File, error) {
 	}
 	if info.IsDir() {
 		f.Close()
-		return nil, errors.New("is a directory")
+		return nil, isDir
 	}
 	in := &File{f: f, size: -1}
 	if info.Mode().IsRegular() {
@@ -84,12 +102,13 @@ func (f *File) Read(p []byte) (int, error) { return f.r.Read(p) }
 func (f *File) Peek(n int) ([]byte, error) { return f.r.Peek(n) }
 
 // ReaderAt gives random access to a regular file (zip archives need it); it
-// is nil for a stream. Reads through it do not move Read's position.
+// is nil for a stream, or a file of a file system without random access.
+// Reads through it do not move Read's position.
 func (f *File) ReaderAt() io.ReaderAt {
-	if f.size < 0 {
-		return nil
+	if ra, ok := f.f.(io.ReaderAt); ok && f.size >= 0 {
+		return ra
 	}
-	return f.f
+	return nil
 }
 
 // Close closes the file.
@@ -108,6 +127,16 @@ func (f *File) ReadAll() ([]byte, error) {
 // ReadFile reads the file at path, refusing more than max bytes.
 func ReadFile(path string, max int64) ([]byte, error) {
 	f, err := Open(path, max)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadAll()
+}
+
+// ReadFS is ReadFile for the file name of fsys (see OpenFS).
+func ReadFS(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := OpenFS(fsys, name, max)
 	if err != nil {
 		return nil, err
 	}

@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 )
 
 func pipe(t *testing.T, data []byte) string {
@@ -103,5 +107,53 @@ func TestDevZero(t *testing.T) {
 	var se *SizeError
 	if !errors.As(err, &se) || se.Size != -1 || len(b) > 1<<20 {
 		t.Errorf("/dev/zero: %d bytes, %v", len(b), err)
+	}
+}
+
+// endless is an fs.FS holding one file, a stream of zeros that never ends
+// (what os.DirFS gives for a link to /dev/zero).
+type endless struct{}
+
+func (endless) Open(string) (fs.File, error) { return endlessFile{}, nil }
+
+type endlessFile struct{}
+
+func (endlessFile) Stat() (fs.FileInfo, error) { return endlessInfo{}, nil }
+func (endlessFile) Close() error               { return nil }
+func (endlessFile) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+type endlessInfo struct{}
+
+func (endlessInfo) Name() string       { return "zero" }
+func (endlessInfo) Size() int64        { return 0 }
+func (endlessInfo) Mode() fs.FileMode  { return fs.ModeDevice | fs.ModeCharDevice | 0o666 }
+func (endlessInfo) ModTime() time.Time { return time.Time{} }
+func (endlessInfo) IsDir() bool        { return false }
+func (endlessInfo) Sys() any           { return nil }
+
+// ReadFS bounds the files of a file system as ReadFile bounds paths: a
+// regular file over the cap is refused before it is read, a stream once it
+// passes the cap, a directory is an error naming it.
+func TestReadFS(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789"), 100) // 1000 bytes
+	fsys := fstest.MapFS{"f": {Data: data}, "d/x": {Data: data}}
+	if got, err := ReadFS(fsys, "f", 1000); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("file at the cap: %d bytes, %v", len(got), err)
+	}
+	var se *SizeError
+	if _, err := ReadFS(fsys, "f", 999); !errors.As(err, &se) || se.Size != 1000 || se.Max != 999 {
+		t.Errorf("file over the cap: %v", err)
+	}
+	if b, err := ReadFS(endless{}, "zero", 1<<20); !errors.As(err, &se) || se.Size != -1 || len(b) > 1<<20 {
+		t.Errorf("endless stream: %d bytes, %v", len(b), err)
+	}
+	if _, err := ReadFS(fsys, "d", 10); err == nil || !strings.Contains(err.Error(), "d: is a directory") {
+		t.Errorf("directory: %v", err)
+	}
+	if _, err := ReadFS(fsys, "missing", 10); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
 	}
 }
