@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/neurosim/neurosim/internal/input"
 	"github.com/neurosim/neurosim/internal/yamlnode"
 )
 
@@ -20,14 +21,16 @@ const MaxFileSize = 1 << 20
 // Load reads and parses the design file at path. The file is read through a
 // bound of MaxFileSize bytes, so a huge or endless file is refused early.
 func Load(path string) (*Design, error) {
-	f, err := os.Open(path)
+	data, err := input.ReadFile(path, MaxFileSize)
 	if err != nil {
-		return nil, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "open "+path+": ")}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "read "+path+": ")}
+		var se *input.SizeError
+		if errors.As(err, &se) {
+			return nil, &Error{File: path, Msg: fmt.Sprintf("larger than the limit of %d bytes", MaxFileSize)}
+		}
+		if pe, ok := err.(*fs.PathError); ok {
+			err = pe.Err
+		}
+		return nil, &Error{File: path, Msg: err.Error()}
 	}
 	return Parse(path, data)
 }
