@@ -104,26 +104,34 @@ func NewReaderAt(r io.ReaderAt, size, budget int64) (*Archive, error) {
 // Lookup returns the member called name, or nil.
 func (a *Archive) Lookup(name string) *zip.File { return a.byName[name] }
 
-// check applies the limits to f before it is read and charges its declared
-// size to the budget.
-func (a *Archive) check(f *zip.File, limit uint64) error {
+// check applies the limits to f before it is read, checks that its data
+// lies within the archive, and charges its declared size to the budget. It
+// returns the offset of the member's data.
+func (a *Archive) check(f *zip.File, limit uint64) (int64, error) {
 	size := f.UncompressedSize64
 	switch {
 	case f.Method != zip.Store && f.Method != zip.Deflate:
-		return &Error{Member: f.Name, Unsupported: true,
+		return 0, &Error{Member: f.Name, Unsupported: true,
 			Msg: fmt.Sprintf("uses compression method %d (only stored and deflated members are read)", f.Method)}
 	case size > limit:
-		return &Error{Member: f.Name, Msg: fmt.Sprintf("declares %d bytes, more than the %d it may hold", size, limit)}
+		return 0, &Error{Member: f.Name, Msg: fmt.Sprintf("declares %d bytes, more than the %d it may hold", size, limit)}
 	case size > a.left:
-		return &Error{Member: f.Name, Msg: fmt.Sprintf("declares %d bytes, more than the %d left of the archive's budget", size, a.left)}
+		return 0, &Error{Member: f.Name, Msg: fmt.Sprintf("declares %d bytes, more than the %d left of the archive's budget", size, a.left)}
 	case f.Method == zip.Store && size != f.CompressedSize64:
-		return &Error{Member: f.Name, Msg: fmt.Sprintf("is stored and declares %d bytes but holds %d", size, f.CompressedSize64)}
+		return 0, &Error{Member: f.Name, Msg: fmt.Sprintf("is stored and declares %d bytes but holds %d", size, f.CompressedSize64)}
 	case f.Method == zip.Deflate && size/maxRatio > f.CompressedSize64+1:
-		return &Error{Member: f.Name, Msg: fmt.Sprintf("declares %d bytes from %d compressed bytes, more than deflate can expand to (%d:1)",
+		return 0, &Error{Member: f.Name, Msg: fmt.Sprintf("declares %d bytes from %d compressed bytes, more than deflate can expand to (%d:1)",
 			size, f.CompressedSize64, maxRatio)}
 	}
+	// Both ways of reading a member see the same data: a member whose
+	// data starts or ends past the archive is refused by both, even one
+	// that declares no bytes (found by FuzzReadAll).
+	off, err := f.DataOffset()
+	if err != nil || off < 0 || off > a.size || f.CompressedSize64 > uint64(a.size-off) {
+		return 0, &Error{Member: f.Name, Msg: "lies outside the archive"}
+	}
 	a.left -= size
-	return nil
+	return off, nil
 }
 
 // maxRatio is the largest expansion of a deflate stream: a 258-byte match
@@ -144,7 +152,7 @@ type Member struct {
 // Open checks f against limit and the budget and returns a stream of its
 // bytes. Each Open charges the member's declared size to the budget again.
 func (a *Archive) Open(f *zip.File, limit uint64) (*Member, error) {
-	if err := a.check(f, limit); err != nil {
+	if _, err := a.check(f, limit); err != nil {
 		return nil, err
 	}
 	raw, err := f.OpenRaw()
@@ -240,12 +248,9 @@ func (m *Member) Close() error { return m.close() }
 // arrive, never past the declared size.
 func (a *Archive) ReadAll(f *zip.File, limit uint64) ([]byte, error) {
 	if a.data != nil && f.Method == zip.Store {
-		if err := a.check(f, limit); err != nil {
+		off, err := a.check(f, limit)
+		if err != nil {
 			return nil, err
-		}
-		off, err := f.DataOffset()
-		if err != nil || off < 0 || uint64(off) > uint64(len(a.data)) || f.CompressedSize64 > uint64(len(a.data))-uint64(off) {
-			return nil, &Error{Member: f.Name, Msg: "lies outside the archive"}
 		}
 		b := a.data[off : uint64(off)+f.CompressedSize64 : uint64(off)+f.CompressedSize64]
 		if f.CRC32 != 0 && crc32.ChecksumIEEE(b) != f.CRC32 {
