@@ -104,9 +104,11 @@ type stpnBlock struct {
 	row []float64 // one row of S = W + F, cols × Lanes
 	pre []float64 // preactivations, hidden × Lanes
 	inv []float64 // 1/(‖S_r‖ + ε), hidden × Lanes
-	nz  []int32   // columns where some lane's z is nonzero
-	any []bool    // per column: some lane's z is nonzero
-	all []int32   // every column, in order
+	tz  []float64 // scratch of the batched tanh, hidden × Lanes each
+	ts  []float64
+	nz  []int32 // columns where some lane's z is nonzero
+	any []bool  // per column: some lane's z is nonzero
+	all []int32 // every column, in order
 }
 
 func newSTPNBlock(s *STPN) *stpnBlock {
@@ -118,6 +120,8 @@ func newSTPNBlock(s *STPN) *stpnBlock {
 		row: make([]float64, s.cols*Lanes),
 		pre: make([]float64, s.hidden*Lanes),
 		inv: make([]float64, s.hidden*Lanes),
+		tz:  make([]float64, s.hidden*Lanes),
+		ts:  make([]float64, s.hidden*Lanes),
 		all: make([]int32, s.cols),
 		any: make([]bool, s.cols),
 	}
@@ -164,14 +168,26 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 			paper[l] += er[l]
 		}
 	}
+	if s.bias != nil {
+		for r, b := range s.bias {
+			for l := range Lanes {
+				k.pre[r*Lanes+l] += b
+			}
+		}
+	}
+	if s.act == arch.Tanh {
+		// Every lane's tanh at once, its exponentials vectorised, with
+		// math.Tanh's bits.
+		tanhAll(k.pre, k.tz, k.ts)
+	} else {
+		for i, v := range k.pre {
+			k.pre[i] = s.act.Apply(v)
+		}
+	}
 	for l, rn := range b.runners {
 		h := st[l].h
 		for r := range h {
-			v := k.pre[r*Lanes+l]
-			if s.bias != nil {
-				v += s.bias[r]
-			}
-			h[r] = s.act.Apply(v)
+			h[r] = k.pre[r*Lanes+l]
 		}
 		rn.probe.neurons(s.hidden)
 		if rn.probe.c != nil {

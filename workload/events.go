@@ -176,13 +176,7 @@ func (s *Stream) Delta(n, k int, period Tick) float64 {
 // widened to float64) and returns how many of its values are nonzero.
 func (s *Stream) Input(n, k int, x []float64) (active int) {
 	if s.set != nil {
-		s.set.Step(n, k, x)
-		for _, v := range x[:s.I] {
-			if v != 0 {
-				active++
-			}
-		}
-		return active
+		return s.set.step(n, k, x)
 	}
 	i := s.step(n, k)
 	clear(x[:s.I])

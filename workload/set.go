@@ -69,18 +69,32 @@ func (s *Set) DType() string {
 
 // Step writes the I values of step t of sequence n, widened to float64, into
 // dst[:I]. It panics if n, t are out of range or dst is shorter than I.
-func (s *Set) Step(n, t int, dst []float64) {
+func (s *Set) Step(n, t int, dst []float64) { s.step(n, t, dst) }
+
+// step is Step, returning how many of the values are nonzero (a stream's
+// Input: widened and counted in one pass).
+func (s *Set) step(n, t int, dst []float64) (nonzero int) {
 	if n < 0 || n >= s.N || t < 0 || t >= s.T {
 		panic(fmt.Sprintf("workload: step %d of sequence %d out of range [0, %d)×[0, %d)", t, n, s.T, s.N))
 	}
 	off := (n*s.T + t) * s.I
+	dst = dst[:s.I]
 	if s.x32 != nil {
 		for i, v := range s.x32[off : off+s.I] {
 			dst[i] = float64(v)
+			if v != 0 {
+				nonzero++
+			}
 		}
-		return
+		return nonzero
 	}
-	copy(dst[:s.I], s.x64[off:off+s.I])
+	for i, v := range s.x64[off : off+s.I] {
+		dst[i] = v
+		if v != 0 {
+			nonzero++
+		}
+	}
+	return nonzero
 }
 
 // Sequence returns the T·I values of sequence n, step-major, widened to
