@@ -105,7 +105,7 @@ func WriteEnergyBudget(w io.Writer, e *report.Energy, b *report.Budget, f Format
 	}
 	switch f {
 	case JSON:
-		return writeJSON(w, j)
+		return writeEnergyJSON(w, j)
 	case CSV:
 		return energyCSV(w, e, j.Meta)
 	}

@@ -336,3 +336,29 @@ func TestNonFiniteRefused(t *testing.T) {
 		}
 	}
 }
+
+// The energy report's JSON, with its per-sequence list written directly,
+// is byte for byte what encoding/json writes for the whole document; for a
+// ranged design and for an empty and a missing list too.
+func TestEnergyJSONAsEncodingJSON(t *testing.T) {
+	for _, d := range []string{"paper", "pcm"} {
+		e := evaluate(t, "ART_STPN_h11", d)
+		j, err := NewEnergyJSON(e, Provenance{Version: "v-test", Command: "neurosim energy"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, seqs := range []Values{j.PaperSeqs, {}, nil} {
+			j.PaperSeqs = seqs
+			var fast, plain bytes.Buffer
+			if err := writeEnergyJSON(&fast, j); err != nil {
+				t.Fatal(err)
+			}
+			if err := writeJSON(&plain, j); err != nil {
+				t.Fatal(err)
+			}
+			if fast.String() != plain.String() {
+				t.Fatalf("%s, %d sequences: the fast JSON differs from encoding/json's", d, len(seqs))
+			}
+		}
+	}
+}

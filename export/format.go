@@ -42,15 +42,24 @@ func ParseFormat(s string) (Format, error) {
 // writeJSON encodes v in memory — so that a value JSON cannot encode fails
 // before anything is written — and then writes it indented.
 func writeJSON(w io.Writer, v any) error {
+	b, err := encodeJSON(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// encodeJSON encodes v indented, as writeJSON writes it.
+func encodeJSON(v any) ([]byte, error) {
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := w.Write(out.Bytes())
-	return err
+	return out.Bytes(), nil
 }
 
 // num formats a number for a human table: 7 significant digits.

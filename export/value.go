@@ -63,6 +63,30 @@ func (vs Values) MarshalJSON() ([]byte, error) {
 	return append(b, ']'), nil
 }
 
+// appendIndented appends vs as encoding/json indents a []Value that is the
+// value of a key at depth 1 (indent "  "): one object per element, its keys
+// on their own lines. vs is finite (validated).
+func appendIndented(b []byte, vs Values) []byte {
+	if vs == nil {
+		return append(b, "null"...)
+	}
+	if len(vs) == 0 {
+		return append(b, "[]"...)
+	}
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    {\n      \"low\": "...)
+		b = appendFloat(b, v.Lo)
+		b = append(b, ",\n      \"high\": "...)
+		b = appendFloat(b, v.Hi)
+		b = append(b, "\n    }"...)
+	}
+	return append(b, "\n  ]"...)
+}
+
 // appendFloat appends a finite float64 as encoding/json writes it: ES6
 // number style, 'e' form below 1e-6 or from 1e21, exponents unpadded.
 func appendFloat(b []byte, f float64) []byte {
