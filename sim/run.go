@@ -360,8 +360,6 @@ type worker struct {
 	// cells adds up the writes of every plastic cell over the sequences
 	// this worker ran, per array (Meter.Cells).
 	cells [][]int64
-	// logits holds the readout of the sequence being finished.
-	logits []float64
 }
 
 func newWorker(net *synapse.Network, width int, opt Options) *worker {
@@ -544,8 +542,7 @@ func (w *worker) add(res *Result, n, i int, c *energy.Counts) {
 func (w *worker) finish(r *synapse.Runner, in *workload.Stream, n int, res *Result) error {
 	steps := in.SeqLen(n)
 	off := res.Offsets[n]
-	logits := append(w.logits[:0], r.Logits()...)
-	w.logits = logits
+	logits := r.Logits() // the runner's own slice, until its next step
 	if res.Logits != nil {
 		copy(res.Logits[n*res.Classes:(n+1)*res.Classes], logits)
 	}

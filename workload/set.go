@@ -330,8 +330,7 @@ func readAt[T float32 | float64](ra io.ReaderAt, off int64, dst []T, check func(
 	for p := range parts {
 		lo, hi := p*len(dst)/parts, (p+1)*len(dst)/parts
 		wg.Go(func() {
-			b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst[lo:hi]))), (hi-lo)*size)
-			if _, err := ra.ReadAt(b, off+int64(lo*size)); err != nil {
+			if _, err := ra.ReadAt(npyfile.Bytes(dst[lo:hi]), off+int64(lo*size)); err != nil {
 				if err == io.EOF { // the file shrank since it was measured
 					err = io.ErrUnexpectedEOF
 				}

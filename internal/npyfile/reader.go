@@ -94,7 +94,7 @@ func (r *Reader) ReadFloat32(dst []float32) (int, error) {
 		}
 	case Native(r.Order):
 		// The common case: the bytes are the host's float32s already.
-		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 4*n), b)
+		copy(Bytes(dst[:n]), b)
 	default:
 		for i := range dst[:n] {
 			dst[i] = math.Float32frombits(r.Order.Uint32(b[4*i:]))
@@ -151,12 +151,21 @@ func Native(bo binary.ByteOrder) bool {
 	return hostLittle && bo == binary.LittleEndian || !hostLittle && bo == binary.BigEndian
 }
 
+// Bytes is the memory of x as bytes (no copy): where the host's byte order
+// is the array's (Native), reading into it fills x with the values.
+func Bytes[T float32 | float64](x []T) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), len(x)*int(unsafe.Sizeof(x[0])))
+}
+
 // decodeFloat64 widens len(dst) elements of b.
 func decodeFloat64(dst []float64, b []byte, dt DType, bo binary.ByteOrder) {
 	switch dt {
 	case Float64:
 		if Native(bo) {
-			copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 8*len(dst)), b)
+			copy(Bytes(dst), b)
 			break
 		}
 		for i := range dst {
