@@ -52,6 +52,7 @@ func (b *Block) Reset() {
 	b.lock = b.k != nil && b.ideal()
 	if b.lock {
 		clear(b.k.f)
+		b.k.pending = false
 	}
 }
 
@@ -109,6 +110,14 @@ type stpnBlock struct {
 	nz  []int32 // columns where some lane's z is nonzero
 	any []bool  // per column: some lane's z is nonzero
 	all []int32 // every column, in order
+	// pending says that F still owes the update of the previous step: an
+	// unclamped layer's update is taken row by row in the next step's read
+	// of that row (one pass over F instead of two), from u, the previous
+	// step's h (the runners' state until this step's activation) and inv,
+	// the previous step's 1/(‖S_r‖ + ε) until the row's new norm replaces
+	// it. The update after a sequence's last step is never taken: nothing
+	// reads F after it.
+	pending bool
 }
 
 func newSTPNBlock(s *STPN) *stpnBlock {
@@ -162,7 +171,7 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 	}
 	var paper [Lanes]float64
 	for r := range s.hidden {
-		acc, er := k.readRow(r, cols, pc)
+		acc, er := k.readRow(r, cols, pc, &st)
 		for l := range Lanes {
 			k.pre[r*Lanes+l] = acc[l]
 			paper[l] += er[l]
@@ -199,8 +208,12 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 	// the new hidden state (ART) or the one that drove the synapses — then
 	// it is z itself.
 	u := k.z[s.p0*Lanes : s.p1*Lanes]
-	if s.pre == arch.NewHidden {
+	lazy := math.IsInf(s.plast.clamp, 1)
+	if s.pre == arch.NewHidden || lazy {
 		copy(k.u, u)
+		u = k.u
+	}
+	if s.pre == arch.NewHidden {
 		for l := range b.runners {
 			h := st[l].h
 			copy(st[l].z[s.in:], h)
@@ -213,7 +226,10 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 				}
 			}
 		}
-		u = k.u
+	}
+	if lazy {
+		k.pending = true
+		return
 	}
 	k.update(st, pc, u)
 }
@@ -231,9 +247,10 @@ func (k *stpnBlock) scatter(dst, v []float64, l int) {
 	}
 }
 
-// readRow reads row r of every lane: S = W + F and Σ S² in one pass, then
-// the normalised row against z, as stpLayer.fusedRow does for one lane.
-func (k *stpnBlock) readRow(r, cols, pc int) (acc, paper [Lanes]float64) {
+// readRow reads row r of every lane: S = W + F and Σ S² in one pass (F
+// first brought up to date when its update is pending), then the
+// normalised row against z, as stpLayer.fusedRow does for one lane.
+func (k *stpnBlock) readRow(r, cols, pc int, st *[Lanes]*stpnState) (acc, paper [Lanes]float64) {
 	s := k.s
 	w := s.w[r*cols : (r+1)*cols]
 	row := k.row[:cols*Lanes]
@@ -251,7 +268,11 @@ func (k *stpnBlock) readRow(r, cols, pc int) (acc, paper [Lanes]float64) {
 	}
 	wp := w[s.p0:s.p1]
 	rp := row[s.p0*Lanes : s.p1*Lanes]
-	if haveKernels4 {
+	if k.pending {
+		k.updateRow(r, pc, st, wp, rp, &ss)
+		wp = nil
+	}
+	if haveKernels4 && wp != nil {
 		sumSquares8(wp, f, rp, &ss)
 		wp = nil
 	}
@@ -338,6 +359,48 @@ func (k *stpnBlock) update(st [Lanes]*stpnState, pc int, u []float64) {
 		}
 		if clamped {
 			clampLanes(f, lo, hi)
+		}
+	}
+}
+
+// updateRow takes row r's pending update of F (update's arithmetic, for an
+// unclamped layer) and builds the plastic part of the row, S = W + F, with
+// Σ S² over it, in the same pass: the operations of update followed by
+// those of readRow's sum, in their order, lane by lane.
+func (k *stpnBlock) updateRow(r, pc int, st *[Lanes]*stpnState, wp, rp []float64, ss *[Lanes]float64) {
+	s := k.s
+	p := &s.plast
+	var sc, y [Lanes]float64
+	for l := range Lanes {
+		sc[l], y[l] = 1, st[l].h[r]
+		if s.stp.WeightNorm {
+			sc[l] = k.inv[r*Lanes+l]
+		}
+	}
+	lam := p.lambda[r*pc : (r+1)*pc]
+	gam := p.gamma[r*pc : (r+1)*pc]
+	f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
+	if haveKernels4 {
+		updateSum8(wp, f, rp, k.u, lam, gam, &sc, &y, ss)
+		return
+	}
+	gam = gam[:len(lam)]
+	wp = wp[:len(lam)]
+	u := k.u[:pc*Lanes]
+	for c, lc := range lam {
+		gc, v := gam[c], wp[c]
+		fc := f[c*Lanes : c*Lanes+Lanes]
+		uc := u[c*Lanes : c*Lanes+Lanes]
+		q := rp[c*Lanes : c*Lanes+Lanes]
+		for l, fv := range fc {
+			if s.stp.WeightNorm {
+				fv *= sc[l]
+			}
+			fv = fv*lc + gc*(y[l]*uc[l])
+			fc[l] = fv
+			x := v + fv
+			q[l] = x
+			ss[l] += x * x
 		}
 	}
 }

@@ -16,3 +16,6 @@ func read8(row, z []float64, nz []int32, inv, acc, paper *[8]float64)
 
 //go:noescape
 func update8(f, u, lam, gam []float64, sc, y *[8]float64)
+
+//go:noescape
+func updateSum8(w, f, row, u, lam, gam []float64, sc, y, ss *[8]float64)

@@ -132,3 +132,64 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func updateSum8(w, f, row, u, lam, gam []float64, sc, y, ss *[8]float64)
+// update8 and sumSquares8 in one pass: for c in [0, len(w)),
+// f[8c:] = (f[8c:]·sc)·lam[c] + gam[c]·(y·u[8c:]); then v = w[c] + f[8c:],
+// row[8c:] = v, ss += v*v — each operation as the two kernels take it.
+TEXT ·updateSum8(SB), NOSPLIT, $0-168
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ f_base+24(FP), DI
+	MOVQ row_base+48(FP), R9
+	MOVQ u_base+72(FP), DX
+	MOVQ lam_base+96(FP), R10
+	MOVQ gam_base+120(FP), BX
+	MOVQ sc+144(FP), AX
+	VMOVUPD (AX), Y5
+	VMOVUPD 32(AX), Y7
+	MOVQ y+152(FP), AX
+	VMOVUPD (AX), Y6
+	VMOVUPD 32(AX), Y8
+	MOVQ ss+160(FP), AX
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y4
+	TESTQ CX, CX
+	JE   done
+loop:
+	VBROADCASTSD (R10), Y1
+	VBROADCASTSD (BX), Y3
+	VMULPD (DI), Y5, Y9
+	VMULPD 32(DI), Y7, Y10
+	VMULPD Y1, Y9, Y9
+	VMULPD Y1, Y10, Y10
+	VMULPD (DX), Y6, Y11
+	VMULPD 32(DX), Y8, Y12
+	VMULPD Y11, Y3, Y11
+	VMULPD Y12, Y3, Y12
+	VADDPD Y11, Y9, Y9
+	VADDPD Y12, Y10, Y10
+	VMOVUPD Y9, (DI)
+	VMOVUPD Y10, 32(DI)
+	VBROADCASTSD (SI), Y2
+	VADDPD Y9, Y2, Y9
+	VADDPD Y10, Y2, Y10
+	VMOVUPD Y9, (R9)
+	VMOVUPD Y10, 32(R9)
+	VMULPD Y9, Y9, Y9
+	VMULPD Y10, Y10, Y10
+	VADDPD Y9, Y0, Y0
+	VADDPD Y10, Y4, Y4
+	ADDQ $8, SI
+	ADDQ $8, R10
+	ADDQ $8, BX
+	ADDQ $64, DI
+	ADDQ $64, DX
+	ADDQ $64, R9
+	DECQ CX
+	JNE  loop
+done:
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y4, 32(AX)
+	VZEROUPPER
+	RET

@@ -144,4 +144,5 @@ func TestBlockPureGo(t *testing.T) {
 	defer synapse.SetKernels(synapse.SetKernels(false))
 	TestBlockLanesAreRunners(t)
 	TestBlockRandomInputs(t)
+	TestSTPNOptions(t)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/checkpoint"
+	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/testutil"
 	"github.com/neurosim/neurosim/synapse"
 )
@@ -245,7 +246,46 @@ func TestSTPNOptions(t *testing.T) {
 					// amplified over 12 steps of a recurrent map.
 					testutil.Close(t, "energy", gotE, wantE, 1e-12, 1e-12)
 					testutil.Close(t, "hidden", r.Output(), wantH, 1e-12, 1e-12)
+					checkBlock(t, net, xs)
 				})
+			}
+		}
+	}
+}
+
+// checkBlock runs xs through a block, lane l fed xs scaled by 1 + l/8 (lane
+// 3 all zeros), and checks that every lane gives its own runner's bits.
+func checkBlock(t *testing.T, net *synapse.Network, xs [][]float64) {
+	t.Helper()
+	blk := net.NewBlock()
+	blk.Reset()
+	var single [synapse.Lanes]*synapse.Runner
+	for l := range single {
+		single[l] = net.NewRunner()
+	}
+	in := make([][]float64, synapse.Lanes)
+	var e [synapse.Lanes]energy.Paper
+	for k, x := range xs {
+		for l := range in {
+			in[l] = make([]float64, len(x))
+			for i, v := range x {
+				if l != 3 {
+					in[l][i] = v * (1 + float64(l)/8)
+				}
+			}
+		}
+		blk.Step(in, e[:])
+		for l := range single {
+			if want := single[l].Step(in[l]); math.Float64bits(float64(e[l])) != math.Float64bits(float64(want)) {
+				t.Fatalf("block (lock-step %v) step %d lane %d: %v, runner %v", blk.Lockstep(), k, l, e[l], want)
+			}
+		}
+	}
+	for l := range single {
+		a, b := blk.Runner(l).Output(), single[l].Output()
+		for i := range a {
+			if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+				t.Fatalf("block lane %d: hidden %d %v, runner %v", l, i, a[i], b[i])
 			}
 		}
 	}
