@@ -19,21 +19,58 @@ const Lanes = 8
 // A Block has a lock-step kernel for STPN layers read ideally (no device,
 // no per-synapse count) with no front-end, at Δ = 1; for any other network
 // or probe Step runs the lanes one after the other through their Runners.
+// A block made with NewBlockPrecision(Float32) runs its lock-step kernel in
+// float32 instead (and only that kernel: sequences that do not run
+// lock-step are float64 as ever; see Lockstep).
 // Like a Runner, a Block is not safe for concurrent use.
 type Block struct {
 	runners [Lanes]*Runner
-	k       *stpnBlock // the lock-step kernel, nil without one
+	k       lockKernel // the lock-step kernel, nil without one
 	lock    bool       // this sequence runs through k (decided by Reset)
 }
 
-// NewBlock allocates a block of Lanes runners with zeroed state.
-func (n *Network) NewBlock() *Block {
+// lockKernel is a lock-step kernel: it steps every lane of a block.
+type lockKernel interface {
+	reset()
+	step(b *Block, xs [][]float64, e []energy.Paper)
+}
+
+// Precision is the arithmetic of a block's lock-step kernel.
+type Precision int
+
+const (
+	// Float64 is the default: every lane gives its Runner's bits.
+	Float64 Precision = iota
+	// Float32 keeps the STPN layer's parameters, state and sums in
+	// float32 (inputs rounded to float32, outputs widened): faster, and
+	// as far from the float64 results as float32 arithmetic goes.
+	Float32
+)
+
+func (p Precision) String() string {
+	if p == Float32 {
+		return "float32"
+	}
+	return "float64"
+}
+
+// NewBlock allocates a block of Lanes runners with zeroed state, its
+// lock-step kernel in float64.
+func (n *Network) NewBlock() *Block { return n.NewBlockPrecision(Float64) }
+
+// NewBlockPrecision allocates a block whose lock-step kernel, if the
+// network has one, runs in precision p.
+func (n *Network) NewBlockPrecision(p Precision) *Block {
 	b := &Block{}
 	for i := range b.runners {
 		b.runners[i] = n.NewRunner()
 	}
 	if s, ok := n.Cell.(*STPN); ok && len(n.front) == 0 && s.lockstep() {
-		b.k = newSTPNBlock(s)
+		if p == Float32 {
+			b.k = newSTPNBlock[float32](s)
+		} else {
+			b.k = newSTPNBlock[float64](s)
+		}
 	}
 	return b
 }
@@ -51,8 +88,7 @@ func (b *Block) Reset() {
 	}
 	b.lock = b.k != nil && b.ideal()
 	if b.lock {
-		clear(b.k.f)
-		b.k.pending = false
+		b.k.reset()
 	}
 }
 
@@ -95,44 +131,61 @@ func (s *STPN) lockstep() bool {
 	return norm && s.post == nil && s.ln == nil && s.plast.typ != arch.PromptDecay && s.plast.rule != arch.Oja
 }
 
+// real is the arithmetic of a lock-step kernel.
+type real interface{ float32 | float64 }
+
 // stpnBlock holds Lanes sequences' STPN state interleaved: element k of
-// lane b at k·Lanes + b.
-type stpnBlock struct {
-	s   *STPN
-	f   []float64 // F, hidden × plastic columns × Lanes
-	z   []float64 // [x ; h_{t−1}], cols × Lanes
-	u   []float64 // the Hebbian presynaptic vector, plastic columns × Lanes
-	row []float64 // one row of S = W + F, cols × Lanes
-	pre []float64 // preactivations, hidden × Lanes
-	inv []float64 // 1/(‖S_r‖ + ε), hidden × Lanes
-	tz  []float64 // scratch of the batched tanh, hidden × Lanes each
-	ts  []float64
-	nz  []int32 // columns where some lane's z is nonzero
-	any []bool  // per column: some lane's z is nonzero
-	all []int32 // every column, in order
+// lane b at k·Lanes + b, in precision T. For T = float64 its parameters
+// are the layer's own slices and every operation is stpnState.step's.
+type stpnBlock[T real] struct {
+	s            *STPN
+	w, lam, gam  []T       // the layer's W, λ, γ
+	bias         []T       // nil without bias
+	f            []T       // F, hidden × plastic columns × Lanes
+	z            []T       // [x ; h_{t−1}], cols × Lanes
+	h            []T       // h, hidden × Lanes
+	u            []T       // the Hebbian presynaptic vector, plastic columns × Lanes
+	row          []T       // one row of S = W + F, cols × Lanes
+	pre          []T       // preactivations, hidden × Lanes
+	inv          []T       // 1/(‖S_r‖ + ε), hidden × Lanes
+	wide, tz, ts []float64 // scratch of the batched tanh, hidden × Lanes each
+	nz           []int32   // columns where some lane's z is nonzero
+	any          []bool    // per column: some lane's z is nonzero
+	all          []int32   // every column, in order
 	// pending says that F still owes the update of the previous step: an
 	// unclamped layer's update is taken row by row in the next step's read
 	// of that row (one pass over F instead of two), from u, the previous
-	// step's h (the runners' state until this step's activation) and inv,
-	// the previous step's 1/(‖S_r‖ + ε) until the row's new norm replaces
-	// it. The update after a sequence's last step is never taken: nothing
+	// step's h (until this step's activation replaces it) and inv, the
+	// previous step's 1/(‖S_r‖ + ε) until the row's new norm replaces it.
+	// The update after a sequence's last step is never taken: nothing
 	// reads F after it.
 	pending bool
 }
 
-func newSTPNBlock(s *STPN) *stpnBlock {
+func newSTPNBlock[T real](s *STPN) *stpnBlock[T] {
 	pc := s.p1 - s.p0
-	k := &stpnBlock{s: s,
-		f:   make([]float64, s.hidden*pc*Lanes),
-		z:   make([]float64, s.cols*Lanes),
-		u:   make([]float64, pc*Lanes),
-		row: make([]float64, s.cols*Lanes),
-		pre: make([]float64, s.hidden*Lanes),
-		inv: make([]float64, s.hidden*Lanes),
-		tz:  make([]float64, s.hidden*Lanes),
-		ts:  make([]float64, s.hidden*Lanes),
+	n := s.hidden * Lanes
+	k := &stpnBlock[T]{s: s,
+		w:   narrow[T](s.w),
+		lam: narrow[T](s.plast.lambda),
+		gam: narrow[T](s.plast.gamma),
+		f:   make([]T, s.hidden*pc*Lanes),
+		z:   make([]T, s.cols*Lanes),
+		h:   make([]T, n),
+		u:   make([]T, pc*Lanes),
+		row: make([]T, s.cols*Lanes),
+		pre: make([]T, n),
+		inv: make([]T, n),
+		tz:  make([]float64, n),
+		ts:  make([]float64, n),
 		all: make([]int32, s.cols),
 		any: make([]bool, s.cols),
+	}
+	if s.bias != nil {
+		k.bias = narrow[T](s.bias)
+	}
+	if _, ok := any(k.pre).([]float64); !ok {
+		k.wide = make([]float64, n)
 	}
 	for c := range k.all {
 		k.all[c] = int32(c)
@@ -140,28 +193,52 @@ func newSTPNBlock(s *STPN) *stpnBlock {
 	return k
 }
 
+// narrow returns v in precision T: v itself for float64, a rounded copy
+// for float32.
+func narrow[T real](v []float64) []T {
+	if t, ok := any(v).([]T); ok {
+		return t
+	}
+	t := make([]T, len(v))
+	for i, x := range v {
+		t[i] = T(x)
+	}
+	return t
+}
+
+func (k *stpnBlock[T]) reset() {
+	clear(k.f)
+	clear(k.h)
+	k.pending = false
+}
+
 // step is stpnState.step for Lanes sequences at once, lane by lane the same
 // operations in the same order.
-func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
+func (k *stpnBlock[T]) step(b *Block, xs [][]float64, e []energy.Paper) {
 	s := k.s
 	cols, pc := s.cols, s.p1-s.p0
-	var st [Lanes]*stpnState
 	// z = [x ; h_{t−1}] interleaved; any marks the columns some lane
 	// drives: every lane's zero columns add ±0, so reading only those is
 	// exact while every efficacy is finite.
 	clear(k.z)
 	clear(k.any)
 	for l, r := range b.runners {
-		st[l] = r.state.(*stpnState)
 		if r.probe.c != nil {
 			r.counts.Reset()
 			r.counts.Steps = 1
 		}
-		z := st[l].z
-		copy(z, xs[l])
-		copy(z[s.in:], st[l].h)
-		r.probe.begin(0, z, s.hidden)
-		k.scatter(k.z, z, l)
+		nnz, z2, z1 := k.load(l, xs[l][:s.in])
+		switch p := &r.probe; {
+		case p.c == nil || nnz == 0:
+		case p.tiles != nil: // the tiles driven need z itself
+			z := r.state.(*stpnState).z
+			for c := range z {
+				z[c] = float64(k.z[c*Lanes+l])
+			}
+			p.begin(0, z, s.hidden)
+		default:
+			p.charge(0, s.hidden, nnz, z2, z1, 1)
+		}
 	}
 	k.nz = k.nz[:0]
 	for c, a := range k.any[:cols] {
@@ -169,38 +246,28 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 			k.nz = append(k.nz, int32(c))
 		}
 	}
-	var paper [Lanes]float64
+	var paper [Lanes]T
 	for r := range s.hidden {
-		acc, er := k.readRow(r, cols, pc, &st)
+		acc, er := k.readRow(r, cols, pc)
 		for l := range Lanes {
 			k.pre[r*Lanes+l] = acc[l]
 			paper[l] += er[l]
 		}
 	}
-	if s.bias != nil {
-		for r, b := range s.bias {
-			for l := range Lanes {
-				k.pre[r*Lanes+l] += b
-			}
+	for r, b := range k.bias {
+		for l := range Lanes {
+			k.pre[r*Lanes+l] += b
 		}
 	}
-	if s.act == arch.Tanh {
-		// Every lane's tanh at once, its exponentials vectorised, with
-		// math.Tanh's bits.
-		tanhAll(k.pre, k.tz, k.ts)
-	} else {
-		for i, v := range k.pre {
-			k.pre[i] = s.act.Apply(v)
-		}
-	}
+	k.activate()
 	for l, rn := range b.runners {
-		h := st[l].h
+		h := rn.state.(*stpnState).h
 		for r := range h {
-			h[r] = k.pre[r*Lanes+l]
+			h[r] = float64(k.h[r*Lanes+l])
 		}
 		rn.probe.neurons(s.hidden)
 		if rn.probe.c != nil {
-			rn.probe.c.Arrays[0].Paper += paper[l]
+			rn.probe.c.Arrays[0].Paper += float64(paper[l])
 		}
 		e[l] = energy.Paper(paper[l])
 	}
@@ -213,50 +280,86 @@ func (k *stpnBlock) step(b *Block, xs [][]float64, e []energy.Paper) {
 		copy(k.u, u)
 		u = k.u
 	}
-	if s.pre == arch.NewHidden {
-		for l := range b.runners {
-			h := st[l].h
-			copy(st[l].z[s.in:], h)
-			if s.in < s.p1 {
-				// the hidden columns of u: [max(p0, in), p1)
-				lo := max(s.p0, s.in)
-				dst := k.u[(lo-s.p0)*Lanes:]
-				for j, v := range h[lo-s.in : s.p1-s.in] {
-					dst[j*Lanes+l] = v
-				}
-			}
-		}
+	if s.pre == arch.NewHidden && s.in < s.p1 {
+		// the hidden columns of u: [max(p0, in), p1)
+		lo := max(s.p0, s.in)
+		copy(k.u[(lo-s.p0)*Lanes:], k.h[(lo-s.in)*Lanes:(s.p1-s.in)*Lanes])
 	}
 	if lazy {
 		k.pending = true
 		return
 	}
-	k.update(st, pc, u)
+	k.update(pc, u)
 }
 
-// scatter writes lane l's vector v into the interleaved dst (zeroed),
-// marking the columns where it is not zero.
-func (k *stpnBlock) scatter(dst, v []float64, l int) {
-	any := k.any[:len(v)]
-	dst = dst[l:]
-	for c, x := range v {
-		if x != 0 {
-			dst[c*Lanes] = x
+// activate sets h = act(pre), lane by lane; tanh takes every lane at once,
+// its exponentials vectorised, with math.Tanh's bits (rounded to T).
+func (k *stpnBlock[T]) activate() {
+	s := k.s
+	if p, ok := any(k.pre).([]float64); ok && s.act == arch.Tanh {
+		tanhAll(p, k.tz, k.ts)
+		copy(k.h, k.pre)
+		return
+	}
+	if s.act == arch.Tanh {
+		for i, v := range k.pre {
+			k.wide[i] = float64(v)
+		}
+		tanhAll(k.wide, k.tz, k.ts)
+		for i, v := range k.wide {
+			k.h[i] = T(v)
+		}
+		return
+	}
+	for i, v := range k.pre {
+		k.h[i] = T(s.act.Apply(float64(v)))
+	}
+}
+
+// load writes lane l's presynaptic vector z = [x ; h] (h its state of the
+// previous step) into the interleaved k.z (zeroed), marking the columns
+// where it is not zero, and returns what probe.begin counts of z: its
+// nonzero values, Σ z² and Σ |z|, summed in begin's order. (The runner's
+// own z is not written: each step of a runner builds it afresh.)
+func (k *stpnBlock[T]) load(l int, x []float64) (nnz int64, z2, z1 float64) {
+	any := k.any[:k.s.cols]
+	dst := k.z[l : l+(len(any)-1)*Lanes+1]
+	for c, v := range x {
+		if t := T(v); t != 0 {
+			dst[c*Lanes] = t
 			any[c] = true
+			nnz++
+			v = float64(t)
+			z2 += v * v
+			z1 += math.Abs(v)
 		}
 	}
+	dst = dst[len(x)*Lanes:]
+	any = any[len(x):]
+	h := k.h[l:]
+	for c := range any {
+		if t := h[c*Lanes]; t != 0 {
+			dst[c*Lanes] = t
+			any[c] = true
+			nnz++
+			v := float64(t)
+			z2 += v * v
+			z1 += math.Abs(v)
+		}
+	}
+	return nnz, z2, z1
 }
 
 // readRow reads row r of every lane: S = W + F and Σ S² in one pass (F
 // first brought up to date when its update is pending), then the
 // normalised row against z, as stpLayer.fusedRow does for one lane.
-func (k *stpnBlock) readRow(r, cols, pc int, st *[Lanes]*stpnState) (acc, paper [Lanes]float64) {
+func (k *stpnBlock[T]) readRow(r, cols, pc int) (acc, paper [Lanes]T) {
 	s := k.s
-	w := s.w[r*cols : (r+1)*cols]
+	w := k.w[r*cols : (r+1)*cols]
 	row := k.row[:cols*Lanes]
 	f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
-	var ss [Lanes]float64
-	fixed := func(c int, v float64) { // a column without F
+	var ss [Lanes]T
+	fixed := func(c int, v T) { // a column without F
 		q := row[c*Lanes : c*Lanes+Lanes]
 		for l := range q {
 			q[l] = v
@@ -269,11 +372,10 @@ func (k *stpnBlock) readRow(r, cols, pc int, st *[Lanes]*stpnState) (acc, paper 
 	wp := w[s.p0:s.p1]
 	rp := row[s.p0*Lanes : s.p1*Lanes]
 	if k.pending {
-		k.updateRow(r, pc, st, wp, rp, &ss)
+		k.updateRow(r, pc, wp, rp, &ss)
 		wp = nil
 	}
-	if haveKernels4 && wp != nil {
-		sumSquares8(wp, f, rp, &ss)
+	if wp != nil && sumSquaresKernel(wp, f, rp, &ss) {
 		wp = nil
 	}
 	for c, v := range wp {
@@ -288,12 +390,12 @@ func (k *stpnBlock) readRow(r, cols, pc int, st *[Lanes]*stpnState) (acc, paper 
 	for c, v := range w[s.p1:] {
 		fixed(s.p1+c, v)
 	}
-	inv := [Lanes]float64{}
+	inv := [Lanes]T{}
 	finite := true
 	for l, v := range ss {
 		inv[l] = 1
 		if s.stp.WeightNorm {
-			inv[l] = 1 / (math.Sqrt(v) + normEps)
+			inv[l] = 1 / (T(math.Sqrt(float64(v))) + normEps)
 		}
 		finite = finite && v-v == 0
 		k.inv[r*Lanes+l] = inv[l]
@@ -302,8 +404,7 @@ func (k *stpnBlock) readRow(r, cols, pc int, st *[Lanes]*stpnState) (acc, paper 
 	if !finite {
 		cs = k.all
 	}
-	if haveKernels4 {
-		read8(row, k.z, cs, &inv, &acc, &paper)
+	if readKernel(row, k.z, cs, &inv, &acc, &paper) {
 		return acc, paper
 	}
 	for _, c := range cs {
@@ -314,37 +415,41 @@ func (k *stpnBlock) readRow(r, cols, pc int, st *[Lanes]*stpnState) (acc, paper 
 				g *= inv[l]
 			}
 			acc[l] += g * zc[l]
-			paper[l] += zc[l] * zc[l] * math.Abs(g)
+			paper[l] += zc[l] * zc[l] * T(math.Abs(float64(g)))
 		}
 	}
 	return acc, paper
 }
 
+// scales returns row r's factors of F before its update (1/(‖S_r‖ + ε)
+// with weight normalisation, else 1) and the lanes' h_r.
+func (k *stpnBlock[T]) scales(r int) (sc, y [Lanes]T) {
+	for l := range Lanes {
+		sc[l], y[l] = 1, k.h[r*Lanes+l]
+		if k.s.stp.WeightNorm {
+			sc[l] = k.inv[r*Lanes+l]
+		}
+	}
+	return sc, y
+}
+
 // update is plasticity.update for every lane (the stp rule, Hebbian, with
 // the "pre" normalisation when the layer normalises), λ and γ read once.
-func (k *stpnBlock) update(st [Lanes]*stpnState, pc int, u []float64) {
+func (k *stpnBlock[T]) update(pc int, u []T) {
 	s := k.s
 	p := &s.plast
-	lo, hi := -p.clamp, p.clamp
+	lo, hi := T(-p.clamp), T(p.clamp)
 	clamped := !math.IsInf(p.clamp, 1)
 	u = u[:pc*Lanes]
 	for r := range s.hidden {
-		var sc, y [Lanes]float64
-		for l := range Lanes {
-			sc[l], y[l] = 1, st[l].h[r]
-			if s.stp.WeightNorm {
-				sc[l] = k.inv[r*Lanes+l]
-			}
-		}
-		lam := p.lambda[r*pc : (r+1)*pc]
-		gam := p.gamma[r*pc : (r+1)*pc]
+		sc, y := k.scales(r)
+		lam := k.lam[r*pc : (r+1)*pc]
+		gam := k.gam[r*pc : (r+1)*pc]
 		gam = gam[:len(lam)]
 		f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
-		if haveKernels4 {
-			// ((f·s)·λ) + γ·(y·u), lane by lane; s = 1 without
-			// normalisation, and f·1 is f.
-			update8(f, u, lam, gam, &sc, &y)
-		} else {
+		// ((f·s)·λ) + γ·(y·u), lane by lane; s = 1 without
+		// normalisation, and f·1 is f.
+		if !updateKernel(f, u, lam, gam, &sc, &y) {
 			for c, lc := range lam {
 				gc := gam[c]
 				fc := f[c*Lanes : c*Lanes+Lanes]
@@ -367,21 +472,13 @@ func (k *stpnBlock) update(st [Lanes]*stpnState, pc int, u []float64) {
 // unclamped layer) and builds the plastic part of the row, S = W + F, with
 // Σ S² over it, in the same pass: the operations of update followed by
 // those of readRow's sum, in their order, lane by lane.
-func (k *stpnBlock) updateRow(r, pc int, st *[Lanes]*stpnState, wp, rp []float64, ss *[Lanes]float64) {
+func (k *stpnBlock[T]) updateRow(r, pc int, wp, rp []T, ss *[Lanes]T) {
 	s := k.s
-	p := &s.plast
-	var sc, y [Lanes]float64
-	for l := range Lanes {
-		sc[l], y[l] = 1, st[l].h[r]
-		if s.stp.WeightNorm {
-			sc[l] = k.inv[r*Lanes+l]
-		}
-	}
-	lam := p.lambda[r*pc : (r+1)*pc]
-	gam := p.gamma[r*pc : (r+1)*pc]
+	sc, y := k.scales(r)
+	lam := k.lam[r*pc : (r+1)*pc]
+	gam := k.gam[r*pc : (r+1)*pc]
 	f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
-	if haveKernels4 {
-		updateSum8(wp, f, rp, k.u, lam, gam, &sc, &y, ss)
+	if updateSumKernel(wp, f, rp, k.u, lam, gam, &sc, &y, ss) {
 		return
 	}
 	gam = gam[:len(lam)]
@@ -406,7 +503,7 @@ func (k *stpnBlock) updateRow(r, pc int, st *[Lanes]*stpnState, wp, rp []float64
 }
 
 // clampLanes clamps every value of f into [lo, hi] as update does.
-func clampLanes(f []float64, lo, hi float64) {
+func clampLanes[T real](f []T, lo, hi T) {
 	for i, v := range f {
 		if v < lo {
 			f[i] = lo
@@ -414,4 +511,61 @@ func clampLanes(f []float64, lo, hi float64) {
 			f[i] = hi
 		}
 	}
+}
+
+// The kernels of the block in precision T, where the CPU has them: each
+// returns false, having done nothing, when it does not.
+
+func sumSquaresKernel[T real](w, f, row []T, ss *[Lanes]T) bool {
+	if !haveKernels4 {
+		return false
+	}
+	switch w := any(w).(type) {
+	case []float64:
+		sumSquares8(w, any(f).([]float64), any(row).([]float64), any(ss).(*[Lanes]float64))
+	case []float32:
+		sumSquares8s(w, any(f).([]float32), any(row).([]float32), any(ss).(*[Lanes]float32))
+	}
+	return true
+}
+
+func readKernel[T real](row, z []T, nz []int32, inv, acc, paper *[Lanes]T) bool {
+	if !haveKernels4 {
+		return false
+	}
+	switch row := any(row).(type) {
+	case []float64:
+		read8(row, any(z).([]float64), nz, any(inv).(*[Lanes]float64), any(acc).(*[Lanes]float64), any(paper).(*[Lanes]float64))
+	case []float32:
+		read8s(row, any(z).([]float32), nz, any(inv).(*[Lanes]float32), any(acc).(*[Lanes]float32), any(paper).(*[Lanes]float32))
+	}
+	return true
+}
+
+func updateKernel[T real](f, u, lam, gam []T, sc, y *[Lanes]T) bool {
+	if !haveKernels4 {
+		return false
+	}
+	switch f := any(f).(type) {
+	case []float64:
+		update8(f, any(u).([]float64), any(lam).([]float64), any(gam).([]float64), any(sc).(*[Lanes]float64), any(y).(*[Lanes]float64))
+	case []float32:
+		update8s(f, any(u).([]float32), any(lam).([]float32), any(gam).([]float32), any(sc).(*[Lanes]float32), any(y).(*[Lanes]float32))
+	}
+	return true
+}
+
+func updateSumKernel[T real](w, f, row, u, lam, gam []T, sc, y, ss *[Lanes]T) bool {
+	if !haveKernels4 {
+		return false
+	}
+	switch w := any(w).(type) {
+	case []float64:
+		updateSum8(w, any(f).([]float64), any(row).([]float64), any(u).([]float64), any(lam).([]float64),
+			any(gam).([]float64), any(sc).(*[Lanes]float64), any(y).(*[Lanes]float64), any(ss).(*[Lanes]float64))
+	case []float32:
+		updateSum8s(w, any(f).([]float32), any(row).([]float32), any(u).([]float32), any(lam).([]float32),
+			any(gam).([]float32), any(sc).(*[Lanes]float32), any(y).(*[Lanes]float32), any(ss).(*[Lanes]float32))
+	}
+	return true
 }

@@ -19,3 +19,15 @@ func update8(f, u, lam, gam []float64, sc, y *[8]float64)
 
 //go:noescape
 func updateSum8(w, f, row, u, lam, gam []float64, sc, y, ss *[8]float64)
+
+//go:noescape
+func sumSquares8s(w, f, row []float32, ss *[8]float32)
+
+//go:noescape
+func read8s(row, z []float32, nz []int32, inv, acc, paper *[8]float32)
+
+//go:noescape
+func update8s(f, u, lam, gam []float32, sc, y *[8]float32)
+
+//go:noescape
+func updateSum8s(w, f, row, u, lam, gam []float32, sc, y, ss *[8]float32)

@@ -193,3 +193,147 @@ done:
 	VMOVUPD Y4, 32(AX)
 	VZEROUPPER
 	RET
+
+// The float32 kernels (Float32 blocks): the 8 lanes of a column are one
+// 8-wide vector, each sum one chain, the operations of the float64 kernels.
+
+// func sumSquares8s(w, f, row []float32, ss *[8]float32)
+TEXT ·sumSquares8s(SB), NOSPLIT, $0-80
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ f_base+24(FP), DX
+	MOVQ row_base+48(FP), DI
+	MOVQ ss+72(FP), AX
+	VMOVUPS (AX), Y0
+	TESTQ CX, CX
+	JE   done
+loop:
+	VBROADCASTSS (SI), Y1
+	VADDPS (DX), Y1, Y2
+	VMOVUPS Y2, (DI)
+	VMULPS Y2, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	ADDQ $4, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNE  loop
+done:
+	VMOVUPS Y0, (AX)
+	VZEROUPPER
+	RET
+
+// func read8s(row, z []float32, nz []int32, inv, acc, paper *[8]float32)
+TEXT ·read8s(SB), NOSPLIT, $0-96
+	MOVQ row_base+0(FP), SI
+	MOVQ z_base+24(FP), DX
+	MOVQ nz_base+48(FP), BX
+	MOVQ nz_len+56(FP), CX
+	MOVQ inv+72(FP), AX
+	VMOVUPS (AX), Y5
+	MOVQ acc+80(FP), AX
+	VMOVUPS (AX), Y0
+	MOVQ paper+88(FP), AX
+	VMOVUPS (AX), Y1
+	// Y6 = 0x7fffffff in every lane: |g| = g AND Y6.
+	VPCMPEQD Y6, Y6, Y6
+	VPSRLD $1, Y6, Y6
+	TESTQ CX, CX
+	JE   done
+loop:
+	MOVLQSX (BX), R8
+	SHLQ $5, R8
+	VMULPS (SI)(R8*1), Y5, Y2
+	VMOVUPS (DX)(R8*1), Y3
+	VMULPS Y3, Y2, Y4
+	VADDPS Y4, Y0, Y0
+	VMULPS Y3, Y3, Y3
+	VANDPS Y6, Y2, Y2
+	VMULPS Y2, Y3, Y3
+	VADDPS Y3, Y1, Y1
+	ADDQ $4, BX
+	DECQ CX
+	JNE  loop
+done:
+	MOVQ acc+80(FP), AX
+	VMOVUPS Y0, (AX)
+	MOVQ paper+88(FP), AX
+	VMOVUPS Y1, (AX)
+	VZEROUPPER
+	RET
+
+// func update8s(f, u, lam, gam []float32, sc, y *[8]float32)
+TEXT ·update8s(SB), NOSPLIT, $0-112
+	MOVQ f_base+0(FP), DI
+	MOVQ u_base+24(FP), DX
+	MOVQ lam_base+48(FP), SI
+	MOVQ lam_len+56(FP), CX
+	MOVQ gam_base+72(FP), BX
+	MOVQ sc+96(FP), AX
+	VMOVUPS (AX), Y5
+	MOVQ y+104(FP), AX
+	VMOVUPS (AX), Y6
+	TESTQ CX, CX
+	JE   done
+loop:
+	VBROADCASTSS (SI), Y1
+	VBROADCASTSS (BX), Y3
+	VMULPS (DI), Y5, Y0
+	VMULPS Y1, Y0, Y0
+	VMULPS (DX), Y6, Y2
+	VMULPS Y2, Y3, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, DX
+	ADDQ $4, SI
+	ADDQ $4, BX
+	DECQ CX
+	JNE  loop
+done:
+	VZEROUPPER
+	RET
+
+// func updateSum8s(w, f, row, u, lam, gam []float32, sc, y, ss *[8]float32)
+TEXT ·updateSum8s(SB), NOSPLIT, $0-168
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ f_base+24(FP), DI
+	MOVQ row_base+48(FP), R9
+	MOVQ u_base+72(FP), DX
+	MOVQ lam_base+96(FP), R10
+	MOVQ gam_base+120(FP), BX
+	MOVQ sc+144(FP), AX
+	VMOVUPS (AX), Y5
+	MOVQ y+152(FP), AX
+	VMOVUPS (AX), Y6
+	MOVQ ss+160(FP), AX
+	VMOVUPS (AX), Y0
+	TESTQ CX, CX
+	JE   done
+loop:
+	VBROADCASTSS (R10), Y1
+	VBROADCASTSS (BX), Y3
+	VMULPS (DI), Y5, Y9
+	VMULPS Y1, Y9, Y9
+	VMULPS (DX), Y6, Y11
+	VMULPS Y11, Y3, Y11
+	VADDPS Y11, Y9, Y9
+	VMOVUPS Y9, (DI)
+	VBROADCASTSS (SI), Y2
+	VADDPS Y9, Y2, Y9
+	VMOVUPS Y9, (R9)
+	VMULPS Y9, Y9, Y9
+	VADDPS Y9, Y0, Y0
+	ADDQ $4, SI
+	ADDQ $4, R10
+	ADDQ $4, BX
+	ADDQ $32, DI
+	ADDQ $32, DX
+	ADDQ $32, R9
+	DECQ CX
+	JNE  loop
+done:
+	VMOVUPS Y0, (AX)
+	VZEROUPPER
+	RET

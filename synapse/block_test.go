@@ -15,6 +15,19 @@ import (
 // and logits, for the reference STPN models (the lock-step kernel) and the
 // others (lanes run one by one), on four different sequences.
 func TestBlockLanesAreRunners(t *testing.T) {
+	lanesAreRunners(t, func(r *synapse.Runner) { r.Meter(energy.Meter{}) })
+}
+
+// The same with the arrays split into row tiles of 16 inputs: the counts
+// of tiles driven are the runners' too.
+func TestBlockTiledLanesAreRunners(t *testing.T) {
+	lanesAreRunners(t, func(r *synapse.Runner) {
+		r.Meter(energy.Meter{})
+		r.SetTiling([]int{16})
+	})
+}
+
+func lanesAreRunners(t *testing.T, setup func(r *synapse.Runner)) {
 	in := testutil.NPY(t, testutil.Testdata("art", "inputs.npy"))
 	const T, I = 9, 37
 	for _, name := range testutil.ReferenceModels(t) {
@@ -23,8 +36,8 @@ func TestBlockLanesAreRunners(t *testing.T) {
 		var single [synapse.Lanes]*synapse.Runner
 		for l := range synapse.Lanes {
 			single[l] = net.NewRunner()
-			single[l].Meter(energy.Meter{})
-			blk.Runner(l).Meter(energy.Meter{})
+			setup(single[l])
+			setup(blk.Runner(l))
 		}
 		for _, first := range []int{0, 40, 120} {
 			blk.Reset()
@@ -107,35 +120,41 @@ func BenchmarkBlock(b *testing.B) {
 	in := testutil.NPY(b, testutil.Testdata("art", "inputs.npy"))
 	for _, m := range []struct{ set, name string }{{"art", "ART_STPN_h11"}, {"perf", "ART_STPN_h128"}} {
 		net := load(b, testutil.Testdata(m.set, m.name))
-		b.Run(m.name, func(b *testing.B) {
-			blk := net.NewBlock()
-			I, T := 37, 9
-			xs := make([][]float64, synapse.Lanes)
-			var e [synapse.Lanes]energy.Paper
-			b.ReportAllocs()
-			n := 0
-			for b.Loop() {
-				if n%synapse.Lanes == 0 {
-					blk.Reset()
-				}
-				// One sequence's worth of work per iteration: a block step
-				// every Lanes iterations would skew b.N, so step each of the
-				// T steps for the block once per Lanes iterations.
-				if n%synapse.Lanes == synapse.Lanes-1 {
-					for t := range T {
-						for l := range xs {
-							s := (n + l) % 128
-							xs[l] = in.Float[(s*T+t)*I : (s*T+t+1)*I]
-						}
-						blk.Step(xs, e[:])
-					}
-				}
-				n++
-			}
-			H := net.Cell.HiddenSize()
-			b.ReportMetric(float64(b.N)*float64(T*H*(H+I))/b.Elapsed().Seconds(), "synapse-upd/s")
-		})
+		for _, p := range []synapse.Precision{synapse.Float64, synapse.Float32} {
+			benchBlock(b, net, m.name, p, in)
+		}
 	}
+}
+
+func benchBlock(b *testing.B, net *synapse.Network, name string, p synapse.Precision, in *testutil.Array) {
+	b.Run(name+"/"+p.String(), func(b *testing.B) {
+		blk := net.NewBlockPrecision(p)
+		I, T := 37, 9
+		xs := make([][]float64, synapse.Lanes)
+		var e [synapse.Lanes]energy.Paper
+		b.ReportAllocs()
+		n := 0
+		for b.Loop() {
+			if n%synapse.Lanes == 0 {
+				blk.Reset()
+			}
+			// One sequence's worth of work per iteration: a block step
+			// every Lanes iterations would skew b.N, so step each of the
+			// T steps for the block once per Lanes iterations.
+			if n%synapse.Lanes == synapse.Lanes-1 {
+				for t := range T {
+					for l := range xs {
+						s := (n + l) % 128
+						xs[l] = in.Float[(s*T+t)*I : (s*T+t+1)*I]
+					}
+					blk.Step(xs, e[:])
+				}
+			}
+			n++
+		}
+		H := net.Cell.HiddenSize()
+		b.ReportMetric(float64(b.N)*float64(T*H*(H+I))/b.Elapsed().Seconds(), "synapse-upd/s")
+	})
 }
 
 // The pure-Go loops of the block (what runs without AVX2, or off amd64)

@@ -144,9 +144,16 @@ func (p *probe) begin(a int, z []float64, rows int) {
 	if nnz == 0 {
 		return
 	}
+	p.charge(a, rows, nnz, z2, z1, p.activeTiles(a, z))
+}
+
+// charge counts one read of array a over rows rows driven by a presynaptic
+// vector with nnz > 0 nonzero values, Σ z² = z2 and Σ |z| = z1, reaching
+// active row tiles.
+func (p *probe) charge(a, rows int, nnz int64, z2, z1 float64, active int64) {
 	m := &p.c.Arrays[a]
 	m.Reads++
-	if active := p.activeTiles(a, z); active > 1 {
+	if active > 1 {
 		m.Rows += int64(rows) * active
 		m.Adds += int64(rows) * (active - 1)
 	} else {
