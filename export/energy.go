@@ -42,6 +42,7 @@ type EnergyJSON struct {
 	Design       string                      `json:"design"`
 	DesignSource string                      `json:"design_source,omitempty"`
 	Corners      int                         `json:"corners"`
+	Precision    string                      `json:"precision"` // float64, or float32 (--precision)
 	Inputs       string                      `json:"inputs"`
 	Labels       string                      `json:"labels,omitempty"`
 	Sequences    int                         `json:"sequences"`
@@ -114,7 +115,7 @@ func NewEnergyJSON(e *report.Energy, p Provenance) (*EnergyJSON, error) {
 		Heads: layers(e.Net.Heads()), EveryStep: e.Net.EveryStep(), Scope: e.Design.Scope.String(),
 		DecayOutside: e.Outside, DecayPlastic: e.Plastic,
 		Design: e.Design.Name, DesignSource: e.Design.Source, Corners: len(e.Runs),
-		Inputs: e.Input.Name, Labels: e.Input.LabelsName,
+		Precision: e.Precision.String(), Inputs: e.Input.Name, Labels: e.Input.LabelsName,
 		Sequences: r.N, Steps: steps,
 		TotalJ: joules(e.Joules.Total), PerSeqJ: joules(e.Joules.MeanPerSequence),
 		BreakdownJ: breakdown(&e.Joules.Breakdown), ByLocationJ: map[string]map[string]Value{},
@@ -409,6 +410,9 @@ func energyTable(w io.Writer, e *report.Energy, j *EnergyJSON, p Provenance) err
 		[]string{"inputs", inputs, shape},
 		[]string{"design", e.Design.Name, corners(len(e.Runs))},
 	)
+	if e.Precision == synapse.Float32 {
+		rows = append(rows, []string{"precision", "float32", "STPN arithmetic"})
+	}
 	if j.Accuracy != nil {
 		rows = append(rows, []string{"accuracy", numRange(*j.Accuracy, 100), "% of sequences"})
 	}

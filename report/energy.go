@@ -33,6 +33,9 @@ type EnergyOptions struct {
 	Outputs bool
 	// Logits keeps every sequence's readout (a --logits-out file).
 	Logits bool
+	// Precision is the arithmetic of the STPN lock-step kernel
+	// (sim.Options.Precision).
+	Precision synapse.Precision
 }
 
 // Energy is the result of evaluating one model on one workload under one
@@ -43,6 +46,8 @@ type Energy struct {
 	// Net is the network as the design runs it: its λ policy applied, and
 	// its arrays those the design's scope prices.
 	Net *synapse.Network
+	// Precision is the arithmetic the STPN layer ran in.
+	Precision synapse.Precision
 	// Input is what ran; Set is the dense set it came from (nil for events).
 	Input *workload.Stream
 	Set   *workload.Set
@@ -107,6 +112,9 @@ type EvalOptions struct {
 	Outputs bool
 	// Logits keeps every sequence's readout (sim.Options.Logits).
 	Logits bool
+	// Precision is the arithmetic of the STPN lock-step kernel
+	// (sim.Options.Precision).
+	Precision synapse.Precision
 }
 
 // RunEnergy loads everything opt names, checks it, and runs it.
@@ -150,7 +158,7 @@ func RunEnergy(ctx context.Context, opt EnergyOptions) (*Energy, error) {
 		}
 	}
 	return Evaluate(ctx, m, d, set, in, EvalOptions{Workers: opt.Workers, Progress: opt.Progress,
-		KeepSteps: opt.KeepSteps, Outputs: opt.Outputs, Logits: opt.Logits})
+		KeepSteps: opt.KeepSteps, Outputs: opt.Outputs, Logits: opt.Logits, Precision: opt.Precision})
 }
 
 // LoadDesign returns the preset or design file name names ("" = paper).
@@ -183,7 +191,7 @@ func ticks(d *design.Design, sec float64) (float64, error) {
 // stream (in): one run per corner of the design's device figures, each
 // priced at both ends of its price ranges.
 func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set, in *workload.Stream, opt EvalOptions) (*Energy, error) {
-	e := &Energy{Model: m, Design: d, Set: set, Input: in}
+	e := &Energy{Model: m, Design: d, Set: set, Input: in, Precision: opt.Precision}
 	e.Outside, e.Plastic = m.Net.DecayOutside()
 	net, err := circuit.Prepare(m.Net, d)
 	if err != nil {
@@ -230,7 +238,8 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 			}
 		}
 		so := sim.Options{Workers: opt.Workers, Progress: opt.Progress, Period: period, Clocked: clocked,
-			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps, Tiling: tiling, Outputs: opt.Outputs, Logits: opt.Logits}
+			StepSeconds: s.StepPeriod, Meter: &meter, KeepSteps: opt.KeepSteps, Tiling: tiling, Outputs: opt.Outputs, Logits: opt.Logits,
+			Precision: opt.Precision}
 		if d.Synapse.Mapping.Analog() && d.Synapse.GPerUnitAuto {
 			key := calKey{s.StepPeriod, s.Retention, s.RetentionVariation}
 			if clocked && s.Retention == 0 {
@@ -239,7 +248,7 @@ func Evaluate(ctx context.Context, m *Model, d *design.Design, set *workload.Set
 			peak, ok := peaks[key]
 			if !ok {
 				if peak, err = calibrate(ctx, run, e.Input, so); err != nil {
-					return nil, err
+					return nil, fmt.Errorf("design %s: checkpoint %s: %w", d.Name, m.Checkpoint, err)
 				}
 				peaks[key] = peak
 			}

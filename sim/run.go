@@ -64,6 +64,11 @@ type Options struct {
 	// run keeps only the predicted class, so that N sequences do not hold
 	// N·classes values nobody asked for.
 	Logits bool
+	// Precision is the arithmetic of the lock-step kernel. Float32 is
+	// refused (an error, never a float64 run) unless every sequence can run
+	// through it: a dense set, a network with a lock-step kernel, read
+	// ideally.
+	Precision synapse.Precision
 }
 
 // Result is what a run produced. Steps are stored flat: sequence n's are
@@ -262,6 +267,11 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	if ws[0].blk != nil {
 		group = synapse.Lanes
 	}
+	if opt.Precision == synapse.Float32 {
+		if err := float32Run(opt, ws[0].blk != nil); err != nil {
+			return nil, err
+		}
+	}
 	var (
 		next, done atomic.Int64
 		mu         sync.Mutex
@@ -332,6 +342,20 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	return res, nil
 }
 
+// float32Run says why a run cannot be taken in float32, if it cannot:
+// only the lock-step kernel has a float32 path, and every sequence must
+// run through it.
+func float32Run(opt Options, lockstep bool) error {
+	const only = "precision float32: only the STPN lock-step kernel runs in float32 (the paper's STPN layer, no front-end, read ideally, on a dense input set)"
+	switch {
+	case !opt.Clocked:
+		return fmt.Errorf("%s; an event stream runs in float64", only)
+	case !lockstep:
+		return fmt.Errorf("%s; this network or design runs in float64 (drop --precision)", only)
+	}
+	return nil // a dense set's sequences are of one length: all run lock-step
+}
+
 // NumericError is a run that left the range of float64: a paper energy, a
 // cell current or an output became NaN or infinite.
 type NumericError struct {
@@ -366,7 +390,7 @@ func newWorker(net *synapse.Network, width int, opt Options) *worker {
 	w := &worker{x: make([]float64, width), every: net.EveryStep()}
 	w.r, w.seed = configure(net.NewRunner(), opt)
 	if opt.Clocked {
-		blk := net.NewBlock()
+		blk := net.NewBlockPrecision(opt.Precision)
 		for l := range synapse.Lanes {
 			configure(blk.Runner(l), opt)
 		}

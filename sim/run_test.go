@@ -3,8 +3,10 @@ package sim_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/neurosim/neurosim/energy"
 	"github.com/neurosim/neurosim/internal/fixture"
 	"github.com/neurosim/neurosim/internal/testutil"
 	"github.com/neurosim/neurosim/sim"
@@ -116,4 +118,70 @@ func TestLogitsOnlyWhenAsked(t *testing.T) {
 			t.Fatalf("sequence %d: predicted %d without logits, %d with, argmax %d", n, without.Predicted[n], p, best)
 		}
 	}
+}
+
+// Float32 runs through the lock-step kernel, all workers alike, within
+// float32 rounding of the float64 run; where the kernel cannot take every
+// sequence the run is refused, not taken in float64.
+func TestFloat32(t *testing.T) {
+	set := referenceSet(t)
+	net := network(t, "ART_STPN_h11")
+	ref, err := sim.Run(context.Background(), net, set, sim.Options{Period: float64(period)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first *sim.Result
+	for _, w := range []int{1, 2, 5} {
+		got, err := sim.Run(context.Background(), net, set, sim.Options{Workers: w, Period: float64(period), Precision: synapse.Float32})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = got
+			// 4e−6: the bound synapse.TestFloat32 derives for these models.
+			testutil.Close(t, "float32 energy", paper(got.PerStep), paper(ref.PerStep), 4e-6, 1e-12)
+			if worst, _ := testutil.MaxRelErr(paper(got.PerStep), paper(ref.PerStep), 1e-12); worst == 0 {
+				t.Fatal("float32 run gives the float64 bits")
+			}
+			continue
+		}
+		for i := range got.PerStep {
+			if got.PerStep[i] != first.PerStep[i] {
+				t.Fatalf("%d workers: step %d %v, 1 worker %v", w, i, got.PerStep[i], first.PerStep[i])
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		net  *synapse.Network
+		in   *workload.Stream
+		opt  sim.Options
+		want string
+	}{
+		{"LSTM", network(t, "ART_LSTM_h9"), set, sim.Options{}, "this network or design runs in float64"},
+		{"metered writes", net, set, sim.Options{Meter: &energy.Meter{Writes: true}}, "this network or design runs in float64"},
+		{"events", net, eventStream(t), sim.Options{}, "an event stream runs in float64"},
+	} {
+		c.opt.Precision, c.opt.Period = synapse.Float32, float64(period)
+		_, err := sim.Run(context.Background(), c.net, c.in, c.opt)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
+}
+
+func paper(e []energy.Paper) []float64 {
+	out := make([]float64, len(e))
+	for i, v := range e {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+func eventStream(t *testing.T) *workload.Stream {
+	s, err := workload.LoadEvents(testdataPath("events", "good.csv"), 37)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
