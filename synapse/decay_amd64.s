@@ -65,8 +65,8 @@ DATA decayv<>+400(SB)/8, $2.0
 DATA decayv<>+408(SB)/8, $2.0
 DATA decayv<>+416(SB)/8, $1023
 DATA decayv<>+424(SB)/8, $-53
-DATA decayv<>+432(SB)/8, $1022
-DATA decayv<>+440(SB)/8, $0x0010000000000000
+DATA decayv<>+432(SB)/8, $1074
+DATA decayv<>+440(SB)/8, $0x4330000000000000 // 2^52, as a float64 and as its bits
 DATA decayv<>+448(SB)/8, $-1076.0
 GLOBL decayv<>+0(SB), RODATA, $456
 
@@ -126,21 +126,29 @@ loop:
 	VADDPD Y4, Y0, Y1
 	VFMADD213PD decayv<>+352(SB), Y1, Y0    // x = x·(x + 2) + 1 (fused)
 	// e = k + 1023: normal (e > 0) ×2^k; under (e < −52) 0; between,
-	// subnormal: (x·2^(k+1022))·2^−1022, as math.Exp computes it.
+	// subnormal: math.Exp computes (x·2^(k+1022))·2^−1022, which rounds
+	// x·2^(k+1074) to an integer, ties to even, and takes it as the
+	// subnormal's bits. The same rounding is done here in normal
+	// arithmetic: t = x·2^(k+1074) = x·2^(e+51) is exact and below 2^52,
+	// so t + 2^52 rounds t to an integer r and has the bits of 2^52 plus
+	// r — and no lane takes the CPU's slow subnormal arithmetic.
 	VPMOVSXDQ X2, Y5
 	VPADDQ Y11, Y5, Y5
 	VPSLLQ $52, Y5, Y1
 	VMULPD Y1, Y0, Y3                 // normal
+	VPCMPGTQ Y9, Y5, Y6               // e > 0
+	VPCMPGTQ Y5, Y10, Y13             // e < −52
+	VPOR Y6, Y13, Y14
+	VBLENDVPD Y14, Y9, Y5, Y14        // e, or 0 where not subnormal
 	VPBROADCASTQ decayv<>+432(SB), Y1
-	VPADDQ Y1, Y5, Y1
-	VPSLLQ $52, Y1, Y1
-	VMULPD Y1, Y0, Y0
+	VPADDQ Y1, Y14, Y1
+	VPSLLQ $52, Y1, Y1                // 2^(e+51)
+	VMULPD Y1, Y0, Y0                 // t
 	VPBROADCASTQ decayv<>+440(SB), Y1
-	VMULPD Y1, Y0, Y0                 // subnormal
-	VPCMPGTQ Y9, Y5, Y6
+	VADDPD Y1, Y0, Y0                 // 2^52 + r
+	VPSUBQ Y1, Y0, Y0                 // subnormal: the bits r
 	VBLENDVPD Y6, Y3, Y0, Y0
-	VPCMPGTQ Y5, Y10, Y6
-	VBLENDVPD Y6, Y9, Y0, Y0          // under → 0
+	VBLENDVPD Y13, Y9, Y0, Y0         // under → 0
 	VBLENDVPD Y7, Y9, Y0, Y0          // far under → 0
 	VCMPPD $3, Y8, Y8, Y6             // ln λ NaN: λ outside [0, 1]
 	VBLENDVPD Y6, (DX), Y0, Y0        // → λ itself
@@ -182,8 +190,8 @@ TEXT ·decay8(SB), NOSPLIT, $0-88
 	VBROADCASTSD decayv<>+320(SB), Z26
 	VBROADCASTSD decayv<>+352(SB), Z27 // 1.0
 	VBROADCASTSD decayv<>+384(SB), Z4  // 2.0
-	VPBROADCASTQ decayv<>+432(SB), Z28 // 1022 (int64)
-	VBROADCASTSD decayv<>+440(SB), Z29 // 2^−1022
+	VPBROADCASTQ decayv<>+432(SB), Z28 // 1074 (int64)
+	VPBROADCASTQ decayv<>+440(SB), Z29 // 2^52 and its bits
 	SHRQ $3, CX
 	MOVQ CX, AX
 	SHLQ $3, AX
@@ -194,6 +202,17 @@ loop8:
 	VMULPD Z8, Z15, Z0                 // x = delta·ln λ
 	VMULPD Z16, Z0, Z1                 // x·LOG2E
 	VCMPPD $1, Z12, Z1, K1             // far under: x·LOG2E < −1076 (see decay4)
+	VCMPPD $3, Z8, Z8, K4              // ln λ NaN: λ outside [0, 1]
+	// When no lane needs the exponential (every one far under or outside
+	// [0, 1], as for most synapses over a long gap), store 0 and λ.
+	KORW K1, K4, K6
+	KMOVW K6, R8
+	CMPB R8, $0xff
+	JNE  poly8
+	VMOVUPD (DX), Z6
+	VBLENDMPD Z6, Z9, K4, Z0
+	JMP  store8
+poly8:
 	VBLENDMPD Z9, Z0, K1, Z0
 	VBLENDMPD Z9, Z1, K1, Z1
 	VCVTPD2DQ Z1, Y2                   // k, rounded to nearest (int32)
@@ -222,18 +241,21 @@ loop8:
 	VPADDQ Z11, Z5, Z5                 // e = k + 1023
 	VPSLLQ $52, Z5, Z1
 	VMULPD Z1, Z0, Z3                  // normal
-	VPADDQ Z28, Z5, Z1
-	VPSLLQ $52, Z1, Z1
-	VMULPD Z1, Z0, Z0
-	VMULPD Z29, Z0, Z0                 // subnormal
 	VPCMPGTQ Z9, Z5, K2                // e > 0
-	VBLENDMPD Z3, Z0, K2, Z0
 	VPCMPGTQ Z5, Z10, K3               // e < −52
+	KORW K2, K3, K5
+	VPBLENDMQ Z9, Z5, K5, Z13          // e, or 0 where not subnormal
+	VPADDQ Z28, Z13, Z1
+	VPSLLQ $52, Z1, Z1                 // 2^(e+51)
+	VMULPD Z1, Z0, Z0                  // t (see decay4)
+	VADDPD Z29, Z0, Z0                 // 2^52 + r
+	VPSUBQ Z29, Z0, Z0                 // subnormal: the bits r
+	VBLENDMPD Z3, Z0, K2, Z0
 	VBLENDMPD Z9, Z0, K3, Z0           // under → 0
 	VBLENDMPD Z9, Z0, K1, Z0           // far under → 0
-	VCMPPD $3, Z8, Z8, K4              // ln λ NaN: λ outside [0, 1]
 	VMOVUPD (DX), Z6
 	VBLENDMPD Z6, Z0, K4, Z0           // → λ itself
+store8:
 	VMOVUPD Z0, (DI)
 	ADDQ $64, DI
 	ADDQ $64, SI

@@ -28,12 +28,17 @@ func TestDecayKernelIsMathExp(t *testing.T) {
 			lambda = append(lambda, 1-rng.Float64()*1e-6)
 		}
 	}
+	// A band of results through the subnormal range at Δ = 1000: ln λ from
+	// −0.7452 (e^Δ·lnλ underflows) to −0.7075 (normal).
+	for i := range 4000 {
+		lambda = append(lambda, math.Exp(-0.7452+float64(i)*0.0377/4000))
+	}
 	var p plasticity
 	p.setLambda(lambda)
 	p.scalar = false
-	got := make([]float64, len(lambda))
-	// With AVX-512, decay8 does the first 1024 and decay4 the next 4; then
-	// decay4 alone.
+	got := make([]float64, 2*len(lambda))
+	// With AVX-512, decay8 does the whole chunks of 8 and decay4 the next 4;
+	// then decay4 alone.
 	defer func(had bool) { haveDecay8 = had }(haveDecay8)
 	for _, wide := range []bool{haveDecay8, false} {
 		haveDecay8 = wide
@@ -62,7 +67,7 @@ func BenchmarkDecay(b *testing.B) {
 	}
 	var p plasticity
 	p.setLambda(lambda)
-	out := make([]float64, len(lambda))
+	out := make([]float64, 2*len(lambda))
 	for _, delta := range []float64{1.5, 3600} {
 		b.Run(fmt.Sprint(delta), func(b *testing.B) {
 			for b.Loop() {

@@ -1,7 +1,9 @@
 package synapse
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/energy"
@@ -16,6 +18,14 @@ type plasticity struct {
 	// logLambda is ln λ for λ in [0, 1] (−Inf for 0) and NaN outside, so a
 	// step of Δ network steps decays by exp(Δ·ln λ) = λ^Δ.
 	logLambda []float64
+	// byLog lists the synapses with λ in [0, 1] by ascending ln λ, and
+	// sortedLog their ln λ in that order; outsideAt lists the others.
+	// Over a gap of Δ steps the synapses whose λ^Δ underflows to 0 are a
+	// prefix of byLog, so a long gap computes the exponential of the rest
+	// only (decay).
+	byLog     []int32
+	sortedLog []float64
+	outsideAt []int32
 	clamp     float64 // +Inf for none
 	typ       arch.PlasticityType
 	rule      arch.Rule
@@ -37,11 +47,20 @@ func (p *plasticity) setLambda(lambda []float64) {
 	p.lambda = lambda
 	p.scalar = uniform(lambda)
 	p.logLambda = make([]float64, len(lambda))
+	p.byLog, p.outsideAt = nil, nil
 	for i, l := range lambda {
 		p.logLambda[i] = math.NaN()
 		if l >= 0 && l <= 1 {
 			p.logLambda[i] = math.Log(l)
+			p.byLog = append(p.byLog, int32(i))
+		} else {
+			p.outsideAt = append(p.outsideAt, int32(i))
 		}
+	}
+	slices.SortStableFunc(p.byLog, func(a, b int32) int { return cmp.Compare(p.logLambda[a], p.logLambda[b]) })
+	p.sortedLog = make([]float64, len(p.byLog))
+	for j, i := range p.byLog {
+		p.sortedLog[j] = p.logLambda[i]
 	}
 }
 
@@ -80,11 +99,12 @@ func (p *plasticity) clampLambda() {
 // −step/ln λ) and λ itself for a λ outside [0, 1], which has no
 // continuous-time meaning and acts once per network step. For delta == 1 it
 // returns λ itself, so dense runs are the reference model exactly. buf has
-// rows × cols elements.
+// 2 × rows × cols elements: the factors returned, and scratch.
 func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 	if delta == 1 {
 		return p.lambda
 	}
+	buf, scratch := buf[:len(p.lambda)], buf[len(p.lambda):2*len(p.lambda)]
 	if p.scalar {
 		l := p.lambda[0]
 		if l >= 0 && l <= 1 {
@@ -95,26 +115,48 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 		}
 		return buf
 	}
-	i := 0
-	if haveDecay8 {
-		// Eight at a time, with math.Exp's bits.
-		i = decay8(buf, p.logLambda, p.lambda, delta)
+	// λ^Δ = exp(Δ·ln λ) is 0 where Δ·ln λ·log₂e < −1076 (the test of the
+	// kernels; monotone in ln λ): a prefix of byLog. When that is most
+	// synapses, the rest are computed in byLog's order and put in place.
+	under, _ := slices.BinarySearchFunc(p.sortedLog, 0.0, func(ll, _ float64) int {
+		if delta*ll*math.Log2E < -1076 {
+			return -1
+		}
+		return 1
+	})
+	if under < len(p.sortedLog)/2 {
+		p.exps(delta, buf, p.logLambda, p.lambda)
+		return buf
 	}
-	if haveDecay4 {
-		// Four at a time, with math.Exp's bits.
-		i += decay4(buf[i:], p.logLambda[i:], p.lambda[i:], delta)
+	rest := p.sortedLog[under:]
+	p.exps(delta, scratch[:len(rest)], rest, rest)
+	clear(buf)
+	for _, i := range p.outsideAt {
+		buf[i] = p.lambda[i]
 	}
-	p.decayScalar(delta, buf, i, len(buf))
+	for j, i := range p.byLog[under:] {
+		buf[i] = scratch[j]
+	}
 	return buf
 }
 
-// decayScalar sets buf[i:j] to the decay factors of a step of delta.
-func (p *plasticity) decayScalar(delta float64, buf []float64, i, j int) {
-	for ; i < j; i++ {
-		if ll := p.logLambda[i]; ll == ll { // λ in [0, 1]
-			buf[i] = math.Exp(delta * ll)
+// exps sets dst[i] = exp(delta·ll[i]) where ll[i] is a number and lambda[i]
+// where it is NaN, with math.Exp's bits.
+func (p *plasticity) exps(delta float64, dst, ll, lambda []float64) {
+	i := 0
+	if haveDecay8 {
+		// Eight at a time, with math.Exp's bits.
+		i = decay8(dst, ll, lambda, delta)
+	}
+	if haveDecay4 {
+		// Four at a time, with math.Exp's bits.
+		i += decay4(dst[i:], ll[i:], lambda[i:], delta)
+	}
+	for ; i < len(dst); i++ {
+		if x := ll[i]; x == x { // λ in [0, 1]
+			dst[i] = math.Exp(delta * x)
 		} else {
-			buf[i] = p.lambda[i]
+			dst[i] = lambda[i]
 		}
 	}
 }

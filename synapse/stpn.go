@@ -177,7 +177,7 @@ func (s *STPN) newState() cellState {
 		pre:  make([]float64, s.hidden),
 		inv:  make([]float64, s.hidden),
 		oja:  make([]float64, pc),
-		lam:  make([]float64, s.hidden*pc),
+		lam:  make([]float64, 2*s.hidden*pc),
 	}
 }
 

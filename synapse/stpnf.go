@@ -72,7 +72,7 @@ func (s *STPNF) newState() cellState {
 		h:    make([]float64, s.hidden),
 		row:  make([]float64, s.in),
 		oja:  make([]float64, s.in),
-		lam:  make([]float64, s.hidden*s.in),
+		lam:  make([]float64, 2*s.hidden*s.in),
 		inv:  make([]float64, s.hidden),
 	}
 }
