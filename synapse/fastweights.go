@@ -49,7 +49,7 @@ func (fw *FastWeights) newState() cellState {
 	H := fw.hidden
 	return &fwState{cell: fw, f: make([]float64, H*H), a: make([]float64, H*H), h: make([]float64, H),
 		z: make([]float64, fw.in+H), pre: make([]float64, H), next: make([]float64, H), oja: make([]float64, H),
-		row: make([]float64, fw.in+H), lam: make([]float64, 2*H*H), prev: make([]float64, H*H)}
+		row: make([]float64, fw.in+H), prev: make([]float64, H*H)}
 }
 
 func (fw *FastWeights) Arrays() []ArrayInfo {
@@ -77,7 +77,7 @@ func (st *fwState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	H := fw.hidden
 	copy(st.z, x)
 	copy(st.z[fw.in:], st.h)
-	lam, gam := fw.plast.decay(delta, st.lam), fw.plast.gamma
+	lam, gam := fw.plast.decay(delta, &st.lam), fw.plast.gamma
 	for r := range H {
 		hr := st.h[r]
 		for j := range H {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/energy"
@@ -18,17 +19,11 @@ type plasticity struct {
 	// logLambda is ln λ for λ in [0, 1] (−Inf for 0) and NaN outside, so a
 	// step of Δ network steps decays by exp(Δ·ln λ) = λ^Δ.
 	logLambda []float64
-	// byLog lists the synapses with λ in [0, 1] by ascending ln λ, and
-	// sortedLog their ln λ in that order; outsideAt lists the others.
-	// Over a gap of Δ steps the synapses whose λ^Δ underflows to 0 are a
-	// prefix of byLog, so a long gap computes the exponential of the rest
-	// only (decay).
-	byLog     []int32
-	sortedLog []float64
-	outsideAt []int32
-	clamp     float64 // +Inf for none
-	typ       arch.PlasticityType
-	rule      arch.Rule
+	// order sorts the synapses by ln λ, once, for the first gap (decay).
+	order *decayOrder
+	clamp float64 // +Inf for none
+	typ   arch.PlasticityType
+	rule  arch.Rule
 }
 
 func newPlasticity(c *arch.Config, p *params, rows, cols int) (plasticity, error) {
@@ -47,21 +42,44 @@ func (p *plasticity) setLambda(lambda []float64) {
 	p.lambda = lambda
 	p.scalar = uniform(lambda)
 	p.logLambda = make([]float64, len(lambda))
-	p.byLog, p.outsideAt = nil, nil
 	for i, l := range lambda {
 		p.logLambda[i] = math.NaN()
 		if l >= 0 && l <= 1 {
 			p.logLambda[i] = math.Log(l)
-			p.byLog = append(p.byLog, int32(i))
-		} else {
-			p.outsideAt = append(p.outsideAt, int32(i))
 		}
 	}
-	slices.SortStableFunc(p.byLog, func(a, b int32) int { return cmp.Compare(p.logLambda[a], p.logLambda[b]) })
-	p.sortedLog = make([]float64, len(p.byLog))
-	for j, i := range p.byLog {
-		p.sortedLog[j] = p.logLambda[i]
-	}
+	p.order = &decayOrder{}
+}
+
+// decayOrder lists the synapses with λ in [0, 1] by ascending ln λ (byLog,
+// their ln λ in sortedLog) and the others (outsideAt). Over a gap of Δ
+// steps the synapses whose λ^Δ underflows to 0 are a prefix of byLog, so a
+// long gap computes the exponential of the rest only (decay). It is built
+// by the first gap, once for all the runners sharing the layer: a dense
+// run never pays for it.
+type decayOrder struct {
+	once      sync.Once
+	byLog     []int32
+	sortedLog []float64
+	outsideAt []int32
+}
+
+func (o *decayOrder) get(logLambda []float64) *decayOrder {
+	o.once.Do(func() {
+		for i, ll := range logLambda {
+			if ll == ll {
+				o.byLog = append(o.byLog, int32(i))
+			} else {
+				o.outsideAt = append(o.outsideAt, int32(i))
+			}
+		}
+		slices.SortStableFunc(o.byLog, func(a, b int32) int { return cmp.Compare(logLambda[a], logLambda[b]) })
+		o.sortedLog = make([]float64, len(o.byLog))
+		for j, i := range o.byLog {
+			o.sortedLog[j] = logLambda[i]
+		}
+	})
+	return o
 }
 
 // uniform reports whether every element of v equals the first.
@@ -98,13 +116,17 @@ func (p *plasticity) clampLambda() {
 // λ^delta for every λ in [0, 1] (a passive element with time constant
 // −step/ln λ) and λ itself for a λ outside [0, 1], which has no
 // continuous-time meaning and acts once per network step. For delta == 1 it
-// returns λ itself, so dense runs are the reference model exactly. buf has
-// 2 × rows × cols elements: the factors returned, and scratch.
-func (p *plasticity) decay(delta float64, buf []float64) []float64 {
+// returns λ itself, so dense runs are the reference model exactly. *mem
+// holds the factors returned and scratch; it is allocated by the first step
+// that needs it (a dense run never does).
+func (p *plasticity) decay(delta float64, mem *[]float64) []float64 {
 	if delta == 1 {
 		return p.lambda
 	}
-	buf, scratch := buf[:len(p.lambda)], buf[len(p.lambda):2*len(p.lambda)]
+	if len(*mem) < 2*len(p.lambda) {
+		*mem = make([]float64, 2*len(p.lambda))
+	}
+	buf, scratch := (*mem)[:len(p.lambda)], (*mem)[len(p.lambda):2*len(p.lambda)]
 	if p.scalar {
 		l := p.lambda[0]
 		if l >= 0 && l <= 1 {
@@ -118,23 +140,24 @@ func (p *plasticity) decay(delta float64, buf []float64) []float64 {
 	// λ^Δ = exp(Δ·ln λ) is 0 where Δ·ln λ·log₂e < −1076 (the test of the
 	// kernels; monotone in ln λ): a prefix of byLog. When that is most
 	// synapses, the rest are computed in byLog's order and put in place.
-	under, _ := slices.BinarySearchFunc(p.sortedLog, 0.0, func(ll, _ float64) int {
+	o := p.order.get(p.logLambda)
+	under, _ := slices.BinarySearchFunc(o.sortedLog, 0.0, func(ll, _ float64) int {
 		if delta*ll*math.Log2E < -1076 {
 			return -1
 		}
 		return 1
 	})
-	if under < len(p.sortedLog)/2 {
+	if under < len(o.sortedLog)/2 {
 		p.exps(delta, buf, p.logLambda, p.lambda)
 		return buf
 	}
-	rest := p.sortedLog[under:]
+	rest := o.sortedLog[under:]
 	p.exps(delta, scratch[:len(rest)], rest, rest)
 	clear(buf)
-	for _, i := range p.outsideAt {
+	for _, i := range o.outsideAt {
 		buf[i] = p.lambda[i]
 	}
-	for j, i := range p.byLog[under:] {
+	for j, i := range o.byLog[under:] {
 		buf[i] = scratch[j]
 	}
 	return buf

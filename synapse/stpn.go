@@ -177,7 +177,6 @@ func (s *STPN) newState() cellState {
 		pre:  make([]float64, s.hidden),
 		inv:  make([]float64, s.hidden),
 		oja:  make([]float64, pc),
-		lam:  make([]float64, 2*s.hidden*pc),
 	}
 }
 
@@ -254,7 +253,7 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		// decays (STPNr.layer_forward, plastic_weight_norm.time == "pre").
 		scale = st.inv
 	}
-	lam := s.plast.decay(delta, st.lam)
+	lam := s.plast.decay(delta, &st.lam)
 	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)

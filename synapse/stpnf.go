@@ -72,7 +72,6 @@ func (s *STPNF) newState() cellState {
 		h:    make([]float64, s.hidden),
 		row:  make([]float64, s.in),
 		oja:  make([]float64, s.in),
-		lam:  make([]float64, 2*s.hidden*s.in),
 		inv:  make([]float64, s.hidden),
 	}
 }
@@ -139,7 +138,7 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 			st.f[i] = s.act.Apply(v)
 		}
 	}
-	lam := s.plast.decay(delta, st.lam)
+	lam := s.plast.decay(delta, &st.lam)
 	s.plast.update(st.f, st.h, x, nil, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
