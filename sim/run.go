@@ -465,9 +465,12 @@ func (w *worker) lanes(in *workload.Stream, n, ns int, res *Result, opt Options)
 	var active [synapse.Lanes]int
 	for k := range T {
 		for l, x := range w.xs {
-			if l < ns {
+			switch {
+			case l < ns && opt.KeepSteps:
 				active[l] = in.Input(n+l, k, x)
-			} else {
+			case l < ns: // the active count is kept only with the steps
+				in.Values(n+l, k, x)
+			default:
 				clear(x)
 			}
 		}

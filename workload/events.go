@@ -189,6 +189,16 @@ func (s *Stream) Input(n, k int, x []float64) (active int) {
 	return active
 }
 
+// Values writes the input vector of step k of sequence n into x, as Input
+// does, without counting its nonzero values.
+func (s *Stream) Values(n, k int, x []float64) {
+	if s.set != nil {
+		s.set.Step(n, k, x)
+		return
+	}
+	s.Input(n, k, x)
+}
+
 // Step returns step k of sequence n. For an event stream Chan and Value are
 // views of the stream (do not modify them); for a clocked stream Chan is
 // every channel and Value a new slice of the widened values.

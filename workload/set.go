@@ -69,11 +69,7 @@ func (s *Set) DType() string {
 
 // Step writes the I values of step t of sequence n, widened to float64, into
 // dst[:I]. It panics if n, t are out of range or dst is shorter than I.
-func (s *Set) Step(n, t int, dst []float64) { s.step(n, t, dst) }
-
-// step is Step, returning how many of the values are nonzero (a stream's
-// Input: widened and counted in one pass).
-func (s *Set) step(n, t int, dst []float64) (nonzero int) {
+func (s *Set) Step(n, t int, dst []float64) {
 	if n < 0 || n >= s.N || t < 0 || t >= s.T {
 		panic(fmt.Sprintf("workload: step %d of sequence %d out of range [0, %d)×[0, %d)", t, n, s.T, s.N))
 	}
@@ -82,14 +78,17 @@ func (s *Set) step(n, t int, dst []float64) (nonzero int) {
 	if s.x32 != nil {
 		for i, v := range s.x32[off : off+s.I] {
 			dst[i] = float64(v)
-			if v != 0 {
-				nonzero++
-			}
 		}
-		return nonzero
+		return
 	}
-	for i, v := range s.x64[off : off+s.I] {
-		dst[i] = v
+	copy(dst, s.x64[off:off+s.I])
+}
+
+// step is Step, returning how many of the values are nonzero (a stream's
+// Input).
+func (s *Set) step(n, t int, dst []float64) (nonzero int) {
+	s.Step(n, t, dst)
+	for _, v := range dst[:s.I] {
 		if v != 0 {
 			nonzero++
 		}
