@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/neurosim/neurosim/arch"
@@ -137,16 +138,11 @@ func (p *plasticity) decay(delta float64, mem *[]float64) []float64 {
 		}
 		return buf
 	}
-	// λ^Δ = exp(Δ·ln λ) is 0 where Δ·ln λ·log₂e < −1076 (the test of the
-	// kernels; monotone in ln λ): a prefix of byLog. When that is most
-	// synapses, the rest are computed in byLog's order and put in place.
+	// λ^Δ = exp(Δ·ln λ) is 0 where Δ·ln λ·log₂e < farUnder, a test monotone
+	// in ln λ: a prefix of byLog. When that is most synapses, the rest are
+	// computed in byLog's order and put in place.
 	o := p.order.get(p.logLambda)
-	under, _ := slices.BinarySearchFunc(o.sortedLog, 0.0, func(ll, _ float64) int {
-		if delta*ll*math.Log2E < -1076 {
-			return -1
-		}
-		return 1
-	})
+	under := sort.Search(len(o.sortedLog), func(j int) bool { return delta*o.sortedLog[j]*math.Log2E >= farUnder })
 	if under < len(o.sortedLog)/2 {
 		p.exps(delta, buf, p.logLambda, p.lambda)
 		return buf
@@ -162,6 +158,11 @@ func (p *plasticity) decay(delta float64, mem *[]float64) []float64 {
 	}
 	return buf
 }
+
+// farUnder is the decay kernels' test (decay_amd64.s) for an exponential
+// that is 0 whatever its polynomial: x·log₂e < farUnder. math.Exp gives 0
+// there too (below −745.13).
+const farUnder = -1076.0
 
 // exps sets dst[i] = exp(delta·ll[i]) where ll[i] is a number and lambda[i]
 // where it is NaN, with math.Exp's bits.
