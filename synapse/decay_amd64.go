@@ -14,3 +14,9 @@ var haveDecay8 = haveDecay4 && cpu.X86.HasAVX512F
 
 //go:noescape
 func decay8(dst, ll, lambda []float64, delta float64) int
+
+//go:noescape
+func pack8(dst, ll, lambda, f, xs []float64, mask []byte, delta float64) int
+
+//go:noescape
+func expand8(dst, ys []float64, mask []byte)

@@ -266,3 +266,88 @@ done8:
 	MOVQ AX, ret+80(FP)
 	VZEROUPPER
 	RET
+
+// func pack8(dst, ll, lambda, f, xs []float64, mask []byte, delta float64) int
+// The first pass of a long gap's decay, eight at a time with AVX-512, over
+// the whole chunks of 8 of dst: dst[i] = λ where ln λ is NaN (λ outside
+// [0, 1]) and 0 elsewhere, and the synapses that need their exponential —
+// not 0 whatever its polynomial (x·log₂e ≥ −1076 with x = delta·ln λ,
+// decay8's test) and, when f is not empty, f[i] ≠ 0 — have their x packed
+// in order into xs, and each chunk's lanes so taken into mask. Returns how
+// many it packed. Each chunk stores a whole vector at the packed position,
+// so xs needs the length of dst's chunks, no more.
+TEXT ·pack8(SB), NOSPLIT, $0-160
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ ll_base+24(FP), SI
+	MOVQ lambda_base+48(FP), DX
+	MOVQ f_base+72(FP), R11
+	MOVQ f_len+80(FP), R12
+	MOVQ xs_base+96(FP), R9
+	MOVQ mask_base+120(FP), R10
+	VBROADCASTSD delta+144(FP), Z15
+	VBROADCASTSD decayv<>+0(SB), Z16   // LOG2E
+	VBROADCASTSD decayv<>+448(SB), Z12 // −1076.0
+	VPXORQ Z9, Z9, Z9                  // 0
+	XORQ AX, AX
+	SHRQ $3, CX
+	TESTQ CX, CX
+	JE   donep
+loopp:
+	VMOVUPD (SI), Z8                   // ln λ
+	VMULPD Z8, Z15, Z0                 // x = delta·ln λ
+	VMULPD Z16, Z0, Z1                 // x·LOG2E
+	VCMPPD $29, Z12, Z1, K1            // x·LOG2E ≥ −1076 (false for NaN)
+	TESTQ R12, R12
+	JE   nof
+	VCMPPD $4, (R11), Z9, K1, K1       // and f ≠ 0
+	ADDQ $64, R11
+nof:
+	VCMPPD $3, Z8, Z8, K4              // ln λ NaN: λ outside [0, 1]
+	VMOVUPD.Z (DX), K4, Z6             // λ there, 0 elsewhere
+	VMOVUPD Z6, (DI)
+	VCOMPRESSPD.Z Z0, K1, Z2
+	VMOVUPD Z2, (R9)(AX*8)
+	KMOVW K1, R8
+	MOVB R8, (R10)
+	POPCNTL R8, R8
+	ADDQ R8, AX
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	INCQ R10
+	DECQ CX
+	JNE  loopp
+donep:
+	MOVQ AX, ret+152(FP)
+	VZEROUPPER
+	RET
+
+// func expand8(dst, ys []float64, mask []byte)
+// The last pass of a long gap's decay, over the whole chunks of 8 of dst:
+// the packed values ys go back, in order, to the lanes pack8 took them
+// from (mask), the rest of dst left as it is.
+TEXT ·expand8(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ ys_base+24(FP), R9
+	MOVQ mask_base+48(FP), R10
+	XORQ AX, AX
+	SHRQ $3, CX
+	TESTQ CX, CX
+	JE   donee
+loope:
+	MOVBLZX (R10), R8
+	KMOVW R8, K1
+	VMOVUPD (DI), Z6
+	VEXPANDPD (R9)(AX*8), K1, Z6
+	VMOVUPD Z6, (DI)
+	POPCNTL R8, R8
+	ADDQ R8, AX
+	ADDQ $64, DI
+	INCQ R10
+	DECQ CX
+	JNE  loope
+donee:
+	VZEROUPPER
+	RET

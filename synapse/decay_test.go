@@ -9,7 +9,8 @@ import (
 
 // The vector decay gives math.Exp's bits: for λ across [0, 1] and outside
 // it, and gaps from a fraction of a step to results that underflow, pass
-// through the subnormal range or vanish.
+// through the subnormal range or vanish; given the state it multiplies, it
+// gives the same product where it does not take the factor.
 func TestDecayKernelIsMathExp(t *testing.T) {
 	if !haveDecay4 {
 		t.Skip("no AVX2+FMA: the scalar loop is all there is")
@@ -36,21 +37,45 @@ func TestDecayKernelIsMathExp(t *testing.T) {
 	var p plasticity
 	p.setLambda(lambda)
 	p.scalar = false
-	var mem []float64
-	// With AVX-512, decay8 does the whole chunks of 8 and decay4 the next 4;
-	// then decay4 alone.
+	// A state with zeros of both signs (a factor is then not needed) among
+	// values of every size.
+	state := make([]float64, len(lambda))
+	for i := range state {
+		switch rng.IntN(4) {
+		case 0:
+			state[i] = math.Copysign(0, rng.NormFloat64())
+		case 1:
+			state[i] = rng.NormFloat64() * 1e-300
+		default:
+			state[i] = rng.NormFloat64()
+		}
+	}
+	var mem decayMem
+	// With AVX-512, pack8 and decay8 do the whole chunks of 8 and decay4
+	// the next 4; then decay4 alone.
 	defer func(had bool) { haveDecay8 = had }(haveDecay8)
 	for _, wide := range []bool{haveDecay8, false} {
 		haveDecay8 = wide
-		for _, delta := range []float64{0.5, 1.5, 2.5, 37, 1000, 3600.25, 1e5, 1e9, 1e300} {
-			got := p.decay(delta, &mem)
-			for i, l := range lambda {
-				want := l
-				if l >= 0 && l <= 1 {
-					want = math.Exp(delta * math.Log(l))
-				}
-				if math.Float64bits(got[i]) != math.Float64bits(want) {
-					t.Fatalf("AVX-512 %v, λ = %v, Δ = %v: %v (%x), math.Exp %v (%x)", wide, l, delta, got[i], math.Float64bits(got[i]), want, math.Float64bits(want))
+		for _, f := range [][]float64{nil, state} {
+			for _, delta := range []float64{0.5, 1.5, 2.5, 37, 1000, 3600.25, 1e5, 1e9, 1e300} {
+				got := p.decay(delta, &mem, f)
+				for i, l := range lambda {
+					want := l
+					if l >= 0 && l <= 1 {
+						want = math.Exp(delta * math.Log(l))
+					}
+					if f != nil && f[i] == 0 {
+						// Only f·s·λ^Δ must be the same, for any row scale s.
+						for _, s := range []float64{1, 0.37, -2} {
+							if a, b := f[i]*s*got[i], f[i]*s*want; math.Float64bits(a) != math.Float64bits(b) {
+								t.Fatalf("AVX-512 %v, λ = %v, Δ = %v, f = %v, s = %v: f·s·λ^Δ = %v, with math.Exp %v", wide, l, delta, f[i], s, a, b)
+							}
+						}
+						continue
+					}
+					if math.Float64bits(got[i]) != math.Float64bits(want) {
+						t.Fatalf("AVX-512 %v, λ = %v, Δ = %v, f %v: %v (%x), math.Exp %v (%x)", wide, l, delta, f != nil, got[i], math.Float64bits(got[i]), want, math.Float64bits(want))
+					}
 				}
 			}
 		}
@@ -67,11 +92,11 @@ func BenchmarkDecay(b *testing.B) {
 	}
 	var p plasticity
 	p.setLambda(lambda)
-	var mem []float64
+	var mem decayMem
 	for _, delta := range []float64{1.5, 3600} {
 		b.Run(fmt.Sprint(delta), func(b *testing.B) {
 			for b.Loop() {
-				p.decay(delta, &mem)
+				p.decay(delta, &mem, nil)
 			}
 		})
 	}

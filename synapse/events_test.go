@@ -5,10 +5,12 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/checkpoint"
 	"github.com/neurosim/neurosim/internal/fixture"
 	"github.com/neurosim/neurosim/internal/testutil"
+	"github.com/neurosim/neurosim/synapse"
 )
 
 // Event-driven semantics, checked against independent plain loops written
@@ -294,4 +296,48 @@ func TestClampLambda(t *testing.T) {
 	if fw.ClampLambda() != fw {
 		t.Error("Fast Weights (λ = 0.9 everywhere) was copied")
 	}
+}
+
+// Over long gaps of sparse input most decay factors underflow or multiply a
+// zero state, and with AVX-512 only the others are taken: the run must be
+// the same, bit for bit, as the one taking every factor.
+func TestEventsSparseSameBits(t *testing.T) {
+	net := load(t, testutil.Testdata("art", "ART_STPN_h11"))
+	rng := rand.New(rand.NewPCG(7, 8))
+	var xs [][]float64
+	var d []float64
+	for k := range 300 {
+		x := make([]float64, 37)
+		x[rng.IntN(37)] = 1
+		xs = append(xs, x)
+		d = append(d, 1+rng.ExpFloat64()*float64([]int{3, 300, 3000}[k%3]))
+	}
+	run := func() (e, h []float64) {
+		r := net.NewRunner()
+		for k, x := range xs {
+			e = append(e, float64(r.StepFor(x, d[k])))
+		}
+		return e, r.Output()
+	}
+	defer synapse.SetDecay8(synapse.SetDecay8(false))
+	wantE, wantH := run()
+	synapse.SetDecay8(true)
+	if !synapse.SetDecay8(true) {
+		t.Skip("no AVX-512: every factor is taken")
+	}
+	gotE, gotH := run()
+	if diff := cmp.Diff(bits(wantE), bits(gotE)); diff != "" {
+		t.Errorf("energy bits (−all factors, +packed):\n%s", diff)
+	}
+	if diff := cmp.Diff(bits(wantH), bits(gotH)); diff != "" {
+		t.Errorf("hidden state bits (−all factors, +packed):\n%s", diff)
+	}
+}
+
+func bits(v []float64) []uint64 {
+	b := make([]uint64, len(v))
+	for i, x := range v {
+		b[i] = math.Float64bits(x)
+	}
+	return b
 }

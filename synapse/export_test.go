@@ -7,3 +7,14 @@ func SetKernels(on bool) bool {
 	haveKernels4 = on && kernels4Available
 	return old
 }
+
+// SetDecay8 turns the AVX-512 decay kernels (and with them the packing of
+// a gap's exponentials) on or off, where the CPU has them, and returns the
+// previous setting.
+func SetDecay8(on bool) bool {
+	old := haveDecay8
+	haveDecay8 = on && decay8Available
+	return old
+}
+
+var decay8Available = haveDecay8

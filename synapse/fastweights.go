@@ -65,7 +65,7 @@ type fwState struct {
 	next   []float64
 	oja    []float64
 	row    []float64
-	lam    []float64
+	lam    decayMem
 	prev   []float64
 }
 
@@ -77,7 +77,7 @@ func (st *fwState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	H := fw.hidden
 	copy(st.z, x)
 	copy(st.z[fw.in:], st.h)
-	lam, gam := fw.plast.decay(delta, &st.lam), fw.plast.gamma
+	lam, gam := fw.plast.decay(delta, &st.lam, nil), fw.plast.gamma
 	for r := range H {
 		hr := st.h[r]
 		for j := range H {

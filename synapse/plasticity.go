@@ -1,11 +1,7 @@
 package synapse
 
 import (
-	"cmp"
 	"math"
-	"slices"
-	"sort"
-	"sync"
 
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/energy"
@@ -20,11 +16,9 @@ type plasticity struct {
 	// logLambda is ln λ for λ in [0, 1] (−Inf for 0) and NaN outside, so a
 	// step of Δ network steps decays by exp(Δ·ln λ) = λ^Δ.
 	logLambda []float64
-	// order sorts the synapses by ln λ, once, for the first gap (decay).
-	order *decayOrder
-	clamp float64 // +Inf for none
-	typ   arch.PlasticityType
-	rule  arch.Rule
+	clamp     float64 // +Inf for none
+	typ       arch.PlasticityType
+	rule      arch.Rule
 }
 
 func newPlasticity(c *arch.Config, p *params, rows, cols int) (plasticity, error) {
@@ -49,38 +43,6 @@ func (p *plasticity) setLambda(lambda []float64) {
 			p.logLambda[i] = math.Log(l)
 		}
 	}
-	p.order = &decayOrder{}
-}
-
-// decayOrder lists the synapses with λ in [0, 1] by ascending ln λ (byLog,
-// their ln λ in sortedLog) and the others (outsideAt). Over a gap of Δ
-// steps the synapses whose λ^Δ underflows to 0 are a prefix of byLog, so a
-// long gap computes the exponential of the rest only (decay). It is built
-// by the first gap, once for all the runners sharing the layer: a dense
-// run never pays for it.
-type decayOrder struct {
-	once      sync.Once
-	byLog     []int32
-	sortedLog []float64
-	outsideAt []int32
-}
-
-func (o *decayOrder) get(logLambda []float64) *decayOrder {
-	o.once.Do(func() {
-		for i, ll := range logLambda {
-			if ll == ll {
-				o.byLog = append(o.byLog, int32(i))
-			} else {
-				o.outsideAt = append(o.outsideAt, int32(i))
-			}
-		}
-		slices.SortStableFunc(o.byLog, func(a, b int32) int { return cmp.Compare(logLambda[a], logLambda[b]) })
-		o.sortedLog = make([]float64, len(o.byLog))
-		for j, i := range o.byLog {
-			o.sortedLog[j] = logLambda[i]
-		}
-	})
-	return o
 }
 
 // uniform reports whether every element of v equals the first.
@@ -117,52 +79,65 @@ func (p *plasticity) clampLambda() {
 // λ^delta for every λ in [0, 1] (a passive element with time constant
 // −step/ln λ) and λ itself for a λ outside [0, 1], which has no
 // continuous-time meaning and acts once per network step. For delta == 1 it
-// returns λ itself, so dense runs are the reference model exactly. *mem
-// holds the factors returned and scratch; it is allocated by the first step
-// that needs it (a dense run never does).
-func (p *plasticity) decay(delta float64, mem *[]float64) []float64 {
-	if delta == 1 {
+// returns λ itself, so dense runs are the reference model exactly.
+//
+// f, when not nil, is the state the factors multiply and all they are used
+// for (f·λ^Δ, as F's update without prompt decay): where f is ±0 the
+// product is f·s·λ^Δ = ±0 whatever the factor, so it is not taken (set to
+// 0). mem holds the factors returned and scratch; it is allocated by the
+// first step that needs it (a dense run never does).
+func (p *plasticity) decay(delta float64, mem *decayMem, f []float64) []float64 {
+	n := len(p.lambda)
+	if delta == 1 || n == 0 {
 		return p.lambda
 	}
-	if len(*mem) < 2*len(p.lambda) {
-		*mem = make([]float64, 2*len(p.lambda))
+	if len(mem.f) < 3*n {
+		mem.f, mem.mask = make([]float64, 3*n), make([]byte, n/8)
 	}
-	buf, scratch := (*mem)[:len(p.lambda)], (*mem)[len(p.lambda):2*len(p.lambda)]
+	buf := mem.f[:n]
 	if p.scalar {
 		l := p.lambda[0]
 		if l >= 0 && l <= 1 {
 			l = math.Pow(l, delta)
 		}
-		for i := range buf {
-			buf[i] = l
+		// Filled by doubling copies (memmove), not element by element.
+		buf[0] = l
+		for i := 1; i < n; i *= 2 {
+			copy(buf[i:], buf[:i])
 		}
 		return buf
 	}
-	// λ^Δ = exp(Δ·ln λ) is 0 where Δ·ln λ·log₂e < farUnder, a test monotone
-	// in ln λ: a prefix of byLog. When that is most synapses, the rest are
-	// computed in byLog's order and put in place.
-	o := p.order.get(p.logLambda)
-	under := sort.Search(len(o.sortedLog), func(j int) bool { return delta*o.sortedLog[j]*math.Log2E >= farUnder })
-	if under < len(o.sortedLog)/2 {
+	if !haveDecay8 {
 		p.exps(delta, buf, p.logLambda, p.lambda)
 		return buf
 	}
-	rest := o.sortedLog[under:]
-	p.exps(delta, scratch[:len(rest)], rest, rest)
-	clear(buf)
-	for _, i := range o.outsideAt {
-		buf[i] = p.lambda[i]
+	// Over a long gap most exponentials underflow to 0 (λ^Δ = exp(Δ·ln λ)
+	// is 0 where Δ·ln λ·log₂e < −1076, the kernels' test, whatever the
+	// polynomial; math.Exp gives 0 there too), and where the state is 0
+	// none is needed. With AVX-512 a first pass sets those, and the λ
+	// outside [0, 1], and packs the others' Δ·ln λ; the exponentials are
+	// taken of the packed values only (exp(1·x) is exp(x): the same bits),
+	// then put back in place. When most must be taken, all are, in place.
+	// The chunks of 8 are packed, the rest taken.
+	c := n &^ 7
+	xs, ys := mem.f[n:n+c], mem.f[2*n:2*n+c]
+	k := pack8(buf, p.logLambda, p.lambda, f, xs, mem.mask, delta)
+	if k > c*3/4 {
+		p.exps(delta, buf, p.logLambda, p.lambda)
+		return buf
 	}
-	for j, i := range o.byLog[under:] {
-		buf[i] = scratch[j]
-	}
+	p.exps(1, ys[:k], xs[:k], xs[:k])
+	expand8(buf, ys, mem.mask)
+	p.exps(delta, buf[c:], p.logLambda[c:], p.lambda[c:])
 	return buf
 }
 
-// farUnder is the decay kernels' test (decay_amd64.s) for an exponential
-// that is 0 whatever its polynomial: x·log₂e < farUnder. math.Exp gives 0
-// there too (below −745.13).
-const farUnder = -1076.0
+// decayMem is the memory of a cell's decay over gaps: the factors returned,
+// scratch, and which lanes of each chunk of 8 were packed.
+type decayMem struct {
+	f    []float64
+	mask []byte
+}
 
 // exps sets dst[i] = exp(delta·ll[i]) where ll[i] is a number and lambda[i]
 // where it is NaN, with math.Exp's bits.
@@ -183,6 +158,16 @@ func (p *plasticity) exps(delta float64, dst, ll, lambda []float64) {
 			dst[i] = lambda[i]
 		}
 	}
+}
+
+// multiplies returns f, the state, for decay when update uses the decay
+// factors of a step only to multiply f — not with prompt decay, where they
+// scale the Hebbian increment too — and nil otherwise.
+func (p *plasticity) multiplies(f []float64) []float64 {
+	if p.typ == arch.PromptDecay {
+		return nil
+	}
+	return f
 }
 
 // update computes F ← clamp(λ⊙F + γ⊙ΔF) ("stp") or clamp(λ⊙(F + γ⊙ΔF))

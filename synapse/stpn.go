@@ -193,7 +193,7 @@ type stpnState struct {
 	pre  []float64 // preactivation
 	inv  []float64 // 1/(n_r + ε) per row, the factor applied to F before its update
 	oja  []float64
-	lam  []float64 // this step's decay factors when they are not λ itself
+	lam  decayMem // this step's decay factors when they are not λ itself
 }
 
 func (st *stpnState) reset() {
@@ -253,7 +253,7 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 		// decays (STPNr.layer_forward, plastic_weight_norm.time == "pre").
 		scale = st.inv
 	}
-	lam := s.plast.decay(delta, &st.lam)
+	lam := s.plast.decay(delta, &st.lam, s.plast.multiplies(st.f))
 	s.plast.update(st.f, st.h, z[s.p0:s.p1], scale, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)

@@ -86,7 +86,7 @@ type stpnfState struct {
 	h    []float64
 	row  []float64
 	oja  []float64
-	lam  []float64
+	lam  decayMem
 	inv  []float64 // 1/(‖W_r + F_r‖ + ε) with weight normalisation, else 1
 }
 
@@ -138,7 +138,7 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 			st.f[i] = s.act.Apply(v)
 		}
 	}
-	lam := s.plast.decay(delta, &st.lam)
+	lam := s.plast.decay(delta, &st.lam, s.plast.multiplies(st.f))
 	s.plast.update(st.f, st.h, x, nil, st.oja, lam, pr.writes(0))
 	if s.post != nil {
 		s.post.apply(st.f, s.hidden)
