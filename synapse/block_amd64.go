@@ -8,6 +8,12 @@ var haveKernels4 = kernels4Available
 // kernels4Available says whether the CPU runs the AVX2 kernels.
 var kernels4Available = cpu.X86.HasAVX2
 
+// useZ makes the float64 kernels take the AVX-512 path (one 8-wide vector
+// per column) where the CPU has it; read by the assembly.
+var useZ = zAvailable
+
+var zAvailable = kernels4Available && cpu.X86.HasAVX512F
+
 //go:noescape
 func sumSquares8(w, f, row []float64, ss *[8]float64)
 

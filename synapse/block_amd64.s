@@ -6,9 +6,16 @@
 
 #include "textflag.h"
 
+// With AVX-512 (useZ) the float64 kernels take the 8 lanes of a column as
+// one 8-wide vector: the same operations lane by lane, each sum one chain
+// (the lanes' chains are independent: the order of each lane's sum is
+// unchanged), half the instructions.
+
 // func sumSquares8(w, f, row []float64, ss *[8]float64)
 // For c in [0, len(w)): v = w[c] + f[8c:8c+8]; row[8c:8c+8] = v; ss += v*v.
 TEXT ·sumSquares8(SB), NOSPLIT, $0-80
+	CMPB ·useZ(SB), $0
+	JNE  sumSquares8z
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), CX
 	MOVQ f_base+24(FP), DX
@@ -39,9 +46,36 @@ done:
 	VZEROUPPER
 	RET
 
+sumSquares8z:
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ f_base+24(FP), DX
+	MOVQ row_base+48(FP), DI
+	MOVQ ss+72(FP), AX
+	VMOVUPD (AX), Z0
+	TESTQ CX, CX
+	JE   donesz
+loopsz:
+	VBROADCASTSD (SI), Z1
+	VADDPD (DX), Z1, Z2
+	VMOVUPD Z2, (DI)
+	VMULPD Z2, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	ADDQ $8, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNE  loopsz
+donesz:
+	VMOVUPD Z0, (AX)
+	VZEROUPPER
+	RET
+
 // func read8(row, z []float64, nz []int32, inv, acc, paper *[8]float64)
 // For c in nz: g = row[8c:8c+8]·inv; acc += g·z[8c:]; paper += (z·z)·|g|.
 TEXT ·read8(SB), NOSPLIT, $0-96
+	CMPB ·useZ(SB), $0
+	JNE  read8z
 	MOVQ row_base+0(FP), SI
 	MOVQ z_base+24(FP), DX
 	MOVQ nz_base+48(FP), BX
@@ -92,9 +126,49 @@ done:
 	VZEROUPPER
 	RET
 
+read8z:
+	MOVQ row_base+0(FP), SI
+	MOVQ z_base+24(FP), DX
+	MOVQ nz_base+48(FP), BX
+	MOVQ nz_len+56(FP), CX
+	MOVQ inv+72(FP), AX
+	VMOVUPD (AX), Z5
+	MOVQ acc+80(FP), AX
+	VMOVUPD (AX), Z0
+	MOVQ paper+88(FP), AX
+	VMOVUPD (AX), Z1
+	// Z6 = 0x7fff… in every lane: |g| = g AND Z6.
+	VPTERNLOGQ $0xff, Z6, Z6, Z6
+	VPSRLQ $1, Z6, Z6
+	TESTQ CX, CX
+	JE   donerz
+looprz:
+	MOVLQSX (BX), R8
+	SHLQ $6, R8
+	VMULPD (SI)(R8*1), Z5, Z2
+	VMOVUPD (DX)(R8*1), Z3
+	VMULPD Z3, Z2, Z4
+	VADDPD Z4, Z0, Z0
+	VMULPD Z3, Z3, Z3
+	VANDPD Z6, Z2, Z2
+	VMULPD Z2, Z3, Z3
+	VADDPD Z3, Z1, Z1
+	ADDQ $4, BX
+	DECQ CX
+	JNE  looprz
+donerz:
+	MOVQ acc+80(FP), AX
+	VMOVUPD Z0, (AX)
+	MOVQ paper+88(FP), AX
+	VMOVUPD Z1, (AX)
+	VZEROUPPER
+	RET
+
 // func update8(f, u, lam, gam []float64, sc, y *[8]float64)
 // For c in [0, len(lam)): f[8c:] = (f[8c:]·sc)·lam[c] + gam[c]·(y·u[8c:]).
 TEXT ·update8(SB), NOSPLIT, $0-112
+	CMPB ·useZ(SB), $0
+	JNE  update8z
 	MOVQ f_base+0(FP), DI
 	MOVQ u_base+24(FP), DX
 	MOVQ lam_base+48(FP), SI
@@ -133,11 +207,44 @@ done:
 	VZEROUPPER
 	RET
 
+update8z:
+	MOVQ f_base+0(FP), DI
+	MOVQ u_base+24(FP), DX
+	MOVQ lam_base+48(FP), SI
+	MOVQ lam_len+56(FP), CX
+	MOVQ gam_base+72(FP), BX
+	MOVQ sc+96(FP), AX
+	VMOVUPD (AX), Z5
+	MOVQ y+104(FP), AX
+	VMOVUPD (AX), Z6
+	TESTQ CX, CX
+	JE   doneuz
+loopuz:
+	VBROADCASTSD (SI), Z1
+	VBROADCASTSD (BX), Z3
+	VMULPD (DI), Z5, Z0
+	VMULPD Z1, Z0, Z0
+	VMULPD (DX), Z6, Z2
+	VMULPD Z2, Z3, Z2
+	VADDPD Z2, Z0, Z0
+	VMOVUPD Z0, (DI)
+	ADDQ $64, DI
+	ADDQ $64, DX
+	ADDQ $8, SI
+	ADDQ $8, BX
+	DECQ CX
+	JNE  loopuz
+doneuz:
+	VZEROUPPER
+	RET
+
 // func updateSum8(w, f, row, u, lam, gam []float64, sc, y, ss *[8]float64)
 // update8 and sumSquares8 in one pass: for c in [0, len(w)),
 // f[8c:] = (f[8c:]·sc)·lam[c] + gam[c]·(y·u[8c:]); then v = w[c] + f[8c:],
 // row[8c:] = v, ss += v*v — each operation as the two kernels take it.
 TEXT ·updateSum8(SB), NOSPLIT, $0-168
+	CMPB ·useZ(SB), $0
+	JNE  updateSum8z
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), CX
 	MOVQ f_base+24(FP), DI
@@ -191,6 +298,49 @@ loop:
 done:
 	VMOVUPD Y0, (AX)
 	VMOVUPD Y4, 32(AX)
+	VZEROUPPER
+	RET
+
+updateSum8z:
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ f_base+24(FP), DI
+	MOVQ row_base+48(FP), R9
+	MOVQ u_base+72(FP), DX
+	MOVQ lam_base+96(FP), R10
+	MOVQ gam_base+120(FP), BX
+	MOVQ sc+144(FP), AX
+	VMOVUPD (AX), Z5
+	MOVQ y+152(FP), AX
+	VMOVUPD (AX), Z6
+	MOVQ ss+160(FP), AX
+	VMOVUPD (AX), Z0
+	TESTQ CX, CX
+	JE   donez
+loopz:
+	VBROADCASTSD (R10), Z1
+	VBROADCASTSD (BX), Z3
+	VMULPD (DI), Z5, Z9
+	VMULPD Z1, Z9, Z9
+	VMULPD (DX), Z6, Z11
+	VMULPD Z11, Z3, Z11
+	VADDPD Z11, Z9, Z9
+	VMOVUPD Z9, (DI)
+	VBROADCASTSD (SI), Z2
+	VADDPD Z9, Z2, Z9
+	VMOVUPD Z9, (R9)
+	VMULPD Z9, Z9, Z9
+	VADDPD Z9, Z0, Z0
+	ADDQ $8, SI
+	ADDQ $8, R10
+	ADDQ $8, BX
+	ADDQ $64, DI
+	ADDQ $64, DX
+	ADDQ $64, R9
+	DECQ CX
+	JNE  loopz
+donez:
+	VMOVUPD Z0, (AX)
 	VZEROUPPER
 	RET
 

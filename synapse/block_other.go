@@ -5,6 +5,8 @@ package synapse
 // Without the amd64 kernels the block's pure-Go loops run.
 var haveKernels4, kernels4Available = false, false
 
+var useZ, zAvailable = false, false
+
 func sumSquares8(w, f, row []float64, ss *[8]float64)                    { panic("no kernel") }
 func read8(row, z []float64, nz []int32, inv, acc, paper *[8]float64)    { panic("no kernel") }
 func update8(f, u, lam, gam []float64, sc, y *[8]float64)                { panic("no kernel") }

@@ -165,3 +165,15 @@ func TestBlockPureGo(t *testing.T) {
 	TestBlockRandomInputs(t)
 	TestSTPNOptions(t)
 }
+
+// With AVX-512 the float64 kernels take 8-wide vectors; their AVX2 path
+// (4-wide) gives the same bits too.
+func TestBlockAVX2(t *testing.T) {
+	if !synapse.SetWide(false) {
+		t.Skip("no AVX-512: the AVX2 path is the one the other tests run")
+	}
+	defer synapse.SetWide(true)
+	TestBlockLanesAreRunners(t)
+	TestBlockRandomInputs(t)
+	TestSTPNOptions(t)
+}

@@ -18,3 +18,12 @@ func SetDecay8(on bool) bool {
 }
 
 var decay8Available = haveDecay8
+
+// SetWide turns the float64 block kernels' AVX-512 path on or off (where
+// the CPU has it; off, they take their AVX2 path) and returns the previous
+// setting.
+func SetWide(on bool) bool {
+	old := useZ
+	useZ = on && zAvailable
+	return old
+}
