@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -339,15 +341,32 @@ func TestNonFiniteRefused(t *testing.T) {
 
 // The energy report's JSON, with its per-sequence list written directly,
 // is byte for byte what encoding/json writes for the whole document; for a
-// ranged design and for an empty and a missing list too.
+// ranged design, for an empty and a missing list, and for a list long
+// enough to be formatted in parts (exact and ranged values, ±0) too.
 func TestEnergyJSONAsEncodingJSON(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	rng := rand.New(rand.NewPCG(1, 2))
+	long := make(Values, 3*4096+17)
+	for i := range long {
+		v := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(40)-20))
+		switch i % 4 {
+		case 0:
+			long[i] = exact(v)
+		case 1:
+			long[i] = Value{v, v * 1.5}
+		case 2:
+			long[i] = Value{math.Copysign(0, -1), 0}
+		default:
+			long[i] = exact(float64(i))
+		}
+	}
 	for _, d := range []string{"paper", "pcm"} {
 		e := evaluate(t, "ART_STPN_h11", d)
 		j, err := NewEnergyJSON(e, Provenance{Version: "v-test", Command: "neurosim energy"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, seqs := range []Values{j.PaperSeqs, {}, nil} {
+		for _, seqs := range []Values{j.PaperSeqs, {}, nil, long} {
 			j.PaperSeqs = seqs
 			var fast, plain bytes.Buffer
 			if err := writeEnergyJSON(&fast, j); err != nil {
