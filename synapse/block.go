@@ -220,14 +220,15 @@ func (k *stpnBlock[T]) step(b *Block, xs [][]float64, e []energy.Paper) {
 	// z = [x ; h_{t−1}] interleaved; any marks the columns some lane
 	// drives: every lane's zero columns add ±0, so reading only those is
 	// exact while every efficacy is finite.
-	clear(k.z)
-	clear(k.any)
+	var nnz [Lanes]int64
+	var z2, z1 [Lanes]float64
+	k.load(xs, &nnz, &z2, &z1)
 	for l, r := range b.runners {
 		if r.probe.c != nil {
 			r.counts.Reset()
 			r.counts.Steps = 1
 		}
-		nnz, z2, z1 := k.load(l, xs[l][:s.in])
+		nnz, z2, z1 := nnz[l], z2[l], z1[l]
 		switch p := &r.probe; {
 		case p.c == nil || nnz == 0:
 		case p.tiles != nil: // the tiles driven need z itself
@@ -316,38 +317,48 @@ func (k *stpnBlock[T]) activate() {
 	}
 }
 
-// load writes lane l's presynaptic vector z = [x ; h] (h its state of the
-// previous step) into the interleaved k.z (zeroed), marking the columns
-// where it is not zero, and returns what probe.begin counts of z: its
-// nonzero values, Σ z² and Σ |z|, summed in begin's order. (The runner's
-// own z is not written: each step of a runner builds it afresh.)
-func (k *stpnBlock[T]) load(l int, x []float64) (nnz int64, z2, z1 float64) {
+// load writes every lane's presynaptic vector z = [x ; h] (h its state of
+// the previous step) into the interleaved k.z, marking the columns where
+// some lane's z is not zero, and sets what probe.begin counts of each
+// lane's z: its nonzero values, Σ z² and Σ |z|, summed in begin's order.
+// (The runners' own z is not written: each step of a runner builds it
+// afresh.) The hidden part is k.h as it is, interleaved already, its sums
+// taken for all lanes at once: a zero adds +0 to sums that are never −0,
+// which leaves them as they are.
+func (k *stpnBlock[T]) load(xs [][]float64, nnz *[Lanes]int64, z2, z1 *[Lanes]float64) {
+	in := k.s.in
+	clear(k.z[:in*Lanes])
 	any := k.any[:k.s.cols]
-	dst := k.z[l : l+(len(any)-1)*Lanes+1]
-	for c, v := range x {
-		if t := T(v); t != 0 {
-			dst[c*Lanes] = t
-			any[c] = true
-			nnz++
-			v = float64(t)
-			z2 += v * v
-			z1 += math.Abs(v)
+	clear(any[:in])
+	for l, x := range xs {
+		dst := k.z[l : l+(in-1)*Lanes+1]
+		for c, v := range x[:in] {
+			if t := T(v); t != 0 {
+				dst[c*Lanes] = t
+				any[c] = true
+				nnz[l]++
+				v = float64(t)
+				z2[l] += v * v
+				z1[l] += math.Abs(v)
+			}
 		}
 	}
-	dst = dst[len(x)*Lanes:]
-	any = any[len(x):]
-	h := k.h[l:]
-	for c := range any {
-		if t := h[c*Lanes]; t != 0 {
-			dst[c*Lanes] = t
-			any[c] = true
-			nnz++
+	h := k.h[:len(any[in:])*Lanes]
+	copy(k.z[in*Lanes:], h)
+	for c := range any[in:] {
+		q := h[c*Lanes : c*Lanes+Lanes]
+		driven := false
+		for l, t := range q {
 			v := float64(t)
-			z2 += v * v
-			z1 += math.Abs(v)
+			z2[l] += v * v
+			z1[l] += math.Abs(v)
+			if t != 0 {
+				nnz[l]++
+				driven = true
+			}
 		}
+		any[in+c] = driven
 	}
-	return nnz, z2, z1
 }
 
 // readRow reads row r of every lane: S = W + F and Σ S² in one pass (F
