@@ -20,3 +20,8 @@ func pack8(dst, ll, lambda, f, xs []float64, mask []byte, delta float64) int
 
 //go:noescape
 func expand8(dst, ys []float64, mask []byte)
+
+// tanh8 needs what decay8 needs (AVX-512): it runs when haveDecay8 does.
+//
+//go:noescape
+func tanh8(x, s []float64) int
