@@ -148,6 +148,7 @@ type stpnBlock[T real] struct {
 	row          []T       // one row of S = W + F, cols × Lanes
 	pre          []T       // preactivations, hidden × Lanes
 	inv          []T       // 1/(‖S_r‖ + ε), hidden × Lanes
+	ones         [Lanes]T  // the factors of F without weight normalisation
 	wide, tz, ts []float64 // scratch of the batched tanh, hidden × Lanes each
 	nz           []int32   // columns where some lane's z is nonzero
 	any          []bool    // per column: some lane's z is nonzero
@@ -189,6 +190,9 @@ func newSTPNBlock[T real](s *STPN) *stpnBlock[T] {
 	}
 	for c := range k.all {
 		k.all[c] = int32(c)
+	}
+	for l := range k.ones {
+		k.ones[l] = 1
 	}
 	return k
 }
@@ -401,21 +405,26 @@ func (k *stpnBlock[T]) readRow(r, cols, pc int) (acc, paper [Lanes]T) {
 	for c, v := range w[s.p1:] {
 		fixed(s.p1+c, v)
 	}
-	inv := [Lanes]T{}
-	finite := true
-	for l, v := range ss {
-		inv[l] = 1
-		if s.stp.WeightNorm {
-			inv[l] = 1 / (T(math.Sqrt(float64(v))) + normEps)
+	inv := (*[Lanes]T)(k.inv[r*Lanes : (r+1)*Lanes])
+	finite, done := false, false
+	if s.stp.WeightNorm {
+		finite, done = normKernel(&ss, inv)
+	}
+	if !done {
+		finite = true
+		for l, v := range ss {
+			inv[l] = 1
+			if s.stp.WeightNorm {
+				inv[l] = 1 / (T(math.Sqrt(float64(v))) + normEps)
+			}
+			finite = finite && v-v == 0
 		}
-		finite = finite && v-v == 0
-		k.inv[r*Lanes+l] = inv[l]
 	}
 	cs := k.nz
 	if !finite {
 		cs = k.all
 	}
-	if readKernel(row, k.z, cs, &inv, &acc, &paper) {
+	if readKernel(row, k.z, cs, inv, &acc, &paper) {
 		return acc, paper
 	}
 	for _, c := range cs {
@@ -433,15 +442,14 @@ func (k *stpnBlock[T]) readRow(r, cols, pc int) (acc, paper [Lanes]T) {
 }
 
 // scales returns row r's factors of F before its update (1/(‖S_r‖ + ε)
-// with weight normalisation, else 1) and the lanes' h_r.
-func (k *stpnBlock[T]) scales(r int) (sc, y [Lanes]T) {
-	for l := range Lanes {
-		sc[l], y[l] = 1, k.h[r*Lanes+l]
-		if k.s.stp.WeightNorm {
-			sc[l] = k.inv[r*Lanes+l]
-		}
+// with weight normalisation, else 1) and the lanes' h_r: views of k.inv
+// and k.h (or of ones), read, never written, by the update.
+func (k *stpnBlock[T]) scales(r int) (sc, y *[Lanes]T) {
+	sc = &k.ones
+	if k.s.stp.WeightNorm {
+		sc = (*[Lanes]T)(k.inv[r*Lanes : (r+1)*Lanes])
 	}
-	return sc, y
+	return sc, (*[Lanes]T)(k.h[r*Lanes : (r+1)*Lanes])
 }
 
 // update is plasticity.update for every lane (the stp rule, Hebbian, with
@@ -460,7 +468,7 @@ func (k *stpnBlock[T]) update(pc int, u []T) {
 		f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
 		// ((f·s)·λ) + γ·(y·u), lane by lane; s = 1 without
 		// normalisation, and f·1 is f.
-		if !updateKernel(f, u, lam, gam, &sc, &y) {
+		if !updateKernel(f, u, lam, gam, sc, y) {
 			for c, lc := range lam {
 				gc := gam[c]
 				fc := f[c*Lanes : c*Lanes+Lanes]
@@ -489,7 +497,7 @@ func (k *stpnBlock[T]) updateRow(r, pc int, wp, rp []T, ss *[Lanes]T) {
 	lam := k.lam[r*pc : (r+1)*pc]
 	gam := k.gam[r*pc : (r+1)*pc]
 	f := k.f[r*pc*Lanes : (r+1)*pc*Lanes]
-	if updateSumKernel(wp, f, rp, k.u, lam, gam, &sc, &y, ss) {
+	if updateSumKernel(wp, f, rp, k.u, lam, gam, sc, y, ss) {
 		return
 	}
 	gam = gam[:len(lam)]
@@ -538,6 +546,19 @@ func sumSquaresKernel[T real](w, f, row []T, ss *[Lanes]T) bool {
 		sumSquares8s(w, any(f).([]float32), any(row).([]float32), any(ss).(*[Lanes]float32))
 	}
 	return true
+}
+
+// normKernel sets inv = 1/(√ss + ε) and reports whether every ss is
+// finite, for float64 (done false, having done nothing, otherwise).
+func normKernel[T real](ss, inv *[Lanes]T) (finite, done bool) {
+	if !haveKernels4 {
+		return false, false
+	}
+	s, ok := any(ss).(*[Lanes]float64)
+	if !ok {
+		return false, false
+	}
+	return norm8(s, any(inv).(*[Lanes]float64), normEps), true
 }
 
 func readKernel[T real](row, z []T, nz []int32, inv, acc, paper *[Lanes]T) bool {

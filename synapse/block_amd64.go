@@ -37,3 +37,6 @@ func update8s(f, u, lam, gam []float32, sc, y *[8]float32)
 
 //go:noescape
 func updateSum8s(w, f, row, u, lam, gam []float32, sc, y, ss *[8]float32)
+
+//go:noescape
+func norm8(ss, inv *[8]float64, eps float64) bool

@@ -487,3 +487,54 @@ done:
 	VMOVUPS Y0, (AX)
 	VZEROUPPER
 	RET
+
+// func norm8(ss, inv *[8]float64, eps float64) bool
+// inv = 1/(√ss + eps) lane by lane (each operation correctly rounded, as
+// the scalar loop's); returns whether every ss is finite.
+TEXT ·norm8(SB), NOSPLIT, $0-25
+	MOVQ ss+0(FP), SI
+	MOVQ inv+8(FP), DI
+	CMPB ·useZ(SB), $0
+	JNE  normz
+	VBROADCASTSD eps+16(FP), Y2
+	VPCMPEQQ Y3, Y3, Y3
+	VPSRLQ $54, Y3, Y3
+	VPSLLQ $52, Y3, Y3                 // 1.0 = 0x3ff0…
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y4
+	VSQRTPD Y0, Y1
+	VSQRTPD Y4, Y5
+	VADDPD Y2, Y1, Y1
+	VADDPD Y2, Y5, Y5
+	VDIVPD Y1, Y3, Y1
+	VDIVPD Y5, Y3, Y5
+	VMOVUPD Y1, (DI)
+	VMOVUPD Y5, 32(DI)
+	VSUBPD Y0, Y0, Y0                  // 0 where finite, NaN elsewhere
+	VSUBPD Y4, Y4, Y4
+	VADDPD Y4, Y0, Y0
+	VPXOR Y6, Y6, Y6
+	VCMPPD $0, Y6, Y0, Y0              // == 0
+	VMOVMSKPD Y0, AX
+	CMPB AX, $0xf
+	SETEQ ret+24(FP)
+	VZEROUPPER
+	RET
+normz:
+	VBROADCASTSD eps+16(FP), Z2
+	VPTERNLOGQ $0xff, Z3, Z3, Z3
+	VPSRLQ $54, Z3, Z3
+	VPSLLQ $52, Z3, Z3                 // 1.0
+	VMOVUPD (SI), Z0
+	VSQRTPD Z0, Z1
+	VADDPD Z2, Z1, Z1
+	VDIVPD Z1, Z3, Z1
+	VMOVUPD Z1, (DI)
+	VSUBPD Z0, Z0, Z0
+	VPXORQ Z6, Z6, Z6
+	VCMPPD $0, Z6, Z0, K1
+	KMOVW K1, AX
+	CMPB AX, $0xff
+	SETEQ ret+24(FP)
+	VZEROUPPER
+	RET

@@ -114,6 +114,54 @@ func TestBlockRandomInputs(t *testing.T) {
 	}
 }
 
+// An infinite input makes F infinite on its column, so that the next
+// steps' rows have Σ S² = +Inf: then every column is read, as a runner
+// does, the undriven one included (its S·0 is NaN, and so is the row's
+// sum), where a read of the driven columns only would stay finite. The
+// block still gives each runner's energies: the same bits, or NaN where
+// the runner's is NaN.
+func TestBlockOverflow(t *testing.T) {
+	net := load(t, testutil.Testdata("art", "ART_STPN_h11"))
+	blk := net.NewBlock()
+	blk.Reset()
+	var single [synapse.Lanes]*synapse.Runner
+	for l := range single {
+		single[l] = net.NewRunner()
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	xs := make([][]float64, synapse.Lanes)
+	for l := range xs {
+		xs[l] = make([]float64, 37)
+	}
+	var e [synapse.Lanes]energy.Paper
+	nonFinite := 0
+	for k := range 16 {
+		for l := range xs {
+			clear(xs[l])
+			xs[l][10+rng.IntN(27)] = 1
+			if k == 0 && l%2 == 0 {
+				xs[l][l/2] = math.Inf(1)
+			}
+		}
+		blk.Step(xs, e[:])
+		for l := range single {
+			want := single[l].Step(xs[l])
+			// A NaN's sign and payload depend on operand order, which
+			// the pure-Go loops do not fix: any NaN matches any NaN.
+			same := math.Float64bits(float64(e[l])) == math.Float64bits(float64(want)) || e[l] != e[l] && want != want
+			if !same {
+				t.Fatalf("step %d lane %d: block %v, runner %v", k, l, e[l], want)
+			}
+			if v := float64(want); v-v != 0 {
+				nonFinite++
+			}
+		}
+	}
+	if nonFinite < 8*synapse.Lanes/2 {
+		t.Fatalf("%d non-finite energies: the test does not reach the non-finite rows", nonFinite)
+	}
+}
+
 // BenchmarkBlock runs four 9-step ART sequences in lock-step; compare with
 // BenchmarkSequence (one sequence): ns/op here is per sequence.
 func BenchmarkBlock(b *testing.B) {
@@ -163,6 +211,7 @@ func TestBlockPureGo(t *testing.T) {
 	defer synapse.SetKernels(synapse.SetKernels(false))
 	TestBlockLanesAreRunners(t)
 	TestBlockRandomInputs(t)
+	TestBlockOverflow(t)
 	TestSTPNOptions(t)
 }
 
@@ -175,5 +224,6 @@ func TestBlockAVX2(t *testing.T) {
 	defer synapse.SetWide(true)
 	TestBlockLanesAreRunners(t)
 	TestBlockRandomInputs(t)
+	TestBlockOverflow(t)
 	TestSTPNOptions(t)
 }
