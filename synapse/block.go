@@ -2,6 +2,7 @@ package synapse
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/neurosim/neurosim/arch"
 	"github.com/neurosim/neurosim/energy"
@@ -336,33 +337,41 @@ func (k *stpnBlock[T]) load(xs [][]float64, nnz *[Lanes]int64, z2, z1 *[Lanes]fl
 	clear(any[:in])
 	for l, x := range xs {
 		dst := k.z[l : l+(in-1)*Lanes+1]
-		for c, v := range x[:in] {
-			if t := T(v); t != 0 {
-				dst[c*Lanes] = t
-				any[c] = true
-				nnz[l]++
-				v = float64(t)
-				z2[l] += v * v
-				z1[l] += math.Abs(v)
+		x = x[:in]
+		// The nonzero inputs (few: one of 37 for ART) in order, found
+		// 64 at a time.
+		for base := 0; base < in; base += 64 {
+			for m := nonzeroMask(x[base:min(base+64, in)]); m != 0; m &= m - 1 {
+				c := base + bits.TrailingZeros64(m)
+				if t := T(x[c]); t != 0 {
+					dst[c*Lanes] = t
+					any[c] = true
+					nnz[l]++
+					v := float64(t)
+					z2[l] += v * v
+					z1[l] += math.Abs(v)
+				}
 			}
 		}
 	}
 	h := k.h[:len(any[in:])*Lanes]
 	copy(k.z[in*Lanes:], h)
+	s2, s1, n := *z2, *z1, *nnz // in registers, not through the pointers
 	for c := range any[in:] {
-		q := h[c*Lanes : c*Lanes+Lanes]
+		q := (*[Lanes]T)(h[c*Lanes : c*Lanes+Lanes])
 		driven := false
 		for l, t := range q {
 			v := float64(t)
-			z2[l] += v * v
-			z1[l] += math.Abs(v)
+			s2[l] += v * v
+			s1[l] += math.Abs(v)
 			if t != 0 {
-				nnz[l]++
+				n[l]++
 				driven = true
 			}
 		}
 		any[in+c] = driven
 	}
+	*z2, *z1, *nnz = s2, s1, n
 }
 
 // readRow reads row r of every lane: S = W + F and Σ S² in one pass (F
@@ -546,6 +555,20 @@ func sumSquaresKernel[T real](w, f, row []T, ss *[Lanes]T) bool {
 		sumSquares8s(w, any(f).([]float32), any(row).([]float32), any(ss).(*[Lanes]float32))
 	}
 	return true
+}
+
+// nonzeroMask returns the bits c where x[c] != 0 (NaN too), len(x) ≤ 64.
+func nonzeroMask(x []float64) uint64 {
+	if haveKernels4 {
+		return nonzero64(x)
+	}
+	var m uint64
+	for c, v := range x {
+		if v != 0 {
+			m |= 1 << c
+		}
+	}
+	return m
 }
 
 // normKernel sets inv = 1/(√ss + ε) and reports whether every ss is

@@ -40,3 +40,6 @@ func updateSum8s(w, f, row, u, lam, gam []float32, sc, y, ss *[8]float32)
 
 //go:noescape
 func norm8(ss, inv *[8]float64, eps float64) bool
+
+//go:noescape
+func nonzero64(x []float64) uint64

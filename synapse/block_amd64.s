@@ -538,3 +538,75 @@ normz:
 	SETEQ ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func nonzero64(x []float64) uint64
+// Bit c of the result is set where x[c] != 0 (NaN included), for
+// len(x) ≤ 64: four or eight compares at a time, the tail one by one
+// (AVX2) or masked (AVX-512).
+TEXT ·nonzero64(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), R10
+	XORQ AX, AX                        // the mask
+	XORQ CX, CX                        // c, also the shift count
+	CMPB ·useZ(SB), $0
+	JNE  nzz
+	VXORPD Y1, Y1, Y1
+nz4:
+	MOVQ R10, R8
+	SUBQ CX, R8
+	CMPQ R8, $4
+	JL   nz1
+	VCMPPD $4, (SI)(CX*8), Y1, Y0      // x != 0 (unordered: NaN too)
+	VMOVMSKPD Y0, R9
+	SHLQ CX, R9
+	ORQ  R9, AX
+	ADDQ $4, CX
+	JMP  nz4
+nz1:
+	CMPQ CX, R10
+	JGE  nzdone
+	MOVSD (SI)(CX*8), X0
+	UCOMISD X1, X0
+	JNE  nzset
+	JPS  nzset                         // NaN
+	INCQ CX
+	JMP  nz1
+nzset:
+	BTSQ CX, AX
+	INCQ CX
+	JMP  nz1
+nzz:
+	VPXORQ Z1, Z1, Z1
+	LEAQ nzmask<>(SB), R11
+nz8:
+	MOVQ R10, R8
+	SUBQ CX, R8
+	JLE  nzdone
+	CMPQ R8, $8
+	JLE  nzpart
+	MOVQ $8, R8
+nzpart:
+	MOVBQZX (R11)(R8*1), R9            // the chunk's lanes
+	KMOVW R9, K1
+	VMOVUPD.Z (SI)(CX*8), K1, Z0
+	VCMPPD $4, Z1, Z0, K1, K2
+	KMOVW K2, R9
+	SHLQ CX, R9
+	ORQ  R9, AX
+	ADDQ $8, CX
+	JMP  nz8
+nzdone:
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+DATA nzmask<>+0(SB)/1, $0x00
+DATA nzmask<>+1(SB)/1, $0x01
+DATA nzmask<>+2(SB)/1, $0x03
+DATA nzmask<>+3(SB)/1, $0x07
+DATA nzmask<>+4(SB)/1, $0x0f
+DATA nzmask<>+5(SB)/1, $0x1f
+DATA nzmask<>+6(SB)/1, $0x3f
+DATA nzmask<>+7(SB)/1, $0x7f
+DATA nzmask<>+8(SB)/1, $0xff
+GLOBL nzmask<>+0(SB), RODATA, $9
