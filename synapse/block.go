@@ -152,7 +152,7 @@ type stpnBlock[T real] struct {
 	ones         [Lanes]T  // the factors of F without weight normalisation
 	wide, tz, ts []float64 // scratch of the batched tanh, hidden × Lanes each
 	nz           []int32   // columns where some lane's z is nonzero
-	any          []bool    // per column: some lane's z is nonzero
+	driven       []uint64  // the inputs some lane drives, a bit each
 	all          []int32   // every column, in order
 	// pending says that F still owes the update of the previous step: an
 	// unclamped layer's update is taken row by row in the next step's read
@@ -168,20 +168,20 @@ func newSTPNBlock[T real](s *STPN) *stpnBlock[T] {
 	pc := s.p1 - s.p0
 	n := s.hidden * Lanes
 	k := &stpnBlock[T]{s: s,
-		w:   narrow[T](s.w),
-		lam: narrow[T](s.plast.lambda),
-		gam: narrow[T](s.plast.gamma),
-		f:   make([]T, s.hidden*pc*Lanes),
-		z:   make([]T, s.cols*Lanes),
-		h:   make([]T, n),
-		u:   make([]T, pc*Lanes),
-		row: make([]T, s.cols*Lanes),
-		pre: make([]T, n),
-		inv: make([]T, n),
-		tz:  make([]float64, n),
-		ts:  make([]float64, n),
-		all: make([]int32, s.cols),
-		any: make([]bool, s.cols),
+		w:      narrow[T](s.w),
+		lam:    narrow[T](s.plast.lambda),
+		gam:    narrow[T](s.plast.gamma),
+		f:      make([]T, s.hidden*pc*Lanes),
+		z:      make([]T, s.cols*Lanes),
+		h:      make([]T, n),
+		u:      make([]T, pc*Lanes),
+		row:    make([]T, s.cols*Lanes),
+		pre:    make([]T, n),
+		inv:    make([]T, n),
+		tz:     make([]float64, n),
+		ts:     make([]float64, n),
+		all:    make([]int32, s.cols),
+		driven: make([]uint64, (s.in+63)/64),
 	}
 	if s.bias != nil {
 		k.bias = narrow[T](s.bias)
@@ -222,7 +222,7 @@ func (k *stpnBlock[T]) reset() {
 func (k *stpnBlock[T]) step(b *Block, xs [][]float64, e []energy.Paper) {
 	s := k.s
 	cols, pc := s.cols, s.p1-s.p0
-	// z = [x ; h_{t−1}] interleaved; any marks the columns some lane
+	// z = [x ; h_{t−1}] interleaved; nz lists the columns some lane
 	// drives: every lane's zero columns add ±0, so reading only those is
 	// exact while every efficacy is finite.
 	var nnz [Lanes]int64
@@ -246,23 +246,18 @@ func (k *stpnBlock[T]) step(b *Block, xs [][]float64, e []energy.Paper) {
 			p.charge(0, s.hidden, nnz, z2, z1, 1)
 		}
 	}
-	k.nz = k.nz[:0]
-	for c, a := range k.any[:cols] {
-		if a {
-			k.nz = append(k.nz, int32(c))
-		}
-	}
-	var paper [Lanes]T
+	var paper, er [Lanes]T
 	for r := range s.hidden {
-		acc, er := k.readRow(r, cols, pc)
-		for l := range Lanes {
-			k.pre[r*Lanes+l] = acc[l]
-			paper[l] += er[l]
+		acc := (*[Lanes]T)(k.pre[r*Lanes : (r+1)*Lanes])
+		k.readRow(r, cols, pc, acc, &er)
+		for l, v := range er {
+			paper[l] += v
 		}
-	}
-	for r, b := range k.bias {
-		for l := range Lanes {
-			k.pre[r*Lanes+l] += b
+		if k.bias != nil {
+			b := k.bias[r]
+			for l := range acc {
+				acc[l] += b
+			}
 		}
 	}
 	k.activate()
@@ -323,29 +318,30 @@ func (k *stpnBlock[T]) activate() {
 }
 
 // load writes every lane's presynaptic vector z = [x ; h] (h its state of
-// the previous step) into the interleaved k.z, marking the columns where
-// some lane's z is not zero, and sets what probe.begin counts of each
-// lane's z: its nonzero values, Σ z² and Σ |z|, summed in begin's order.
-// (The runners' own z is not written: each step of a runner builds it
-// afresh.) The hidden part is k.h as it is, interleaved already, its sums
-// taken for all lanes at once: a zero adds +0 to sums that are never −0,
-// which leaves them as they are.
+// the previous step) into the interleaved k.z, lists in k.nz the columns
+// where some lane's z is not zero, in order, and sets what probe.begin
+// counts of each lane's z: its nonzero values, Σ z² and Σ |z|, summed in
+// begin's order. (The runners' own z is not written: each step of a runner
+// builds it afresh.) The hidden part is k.h as it is, interleaved already,
+// its sums taken for all lanes at once: a zero adds +0 to sums that are
+// never −0, which leaves them as they are.
 func (k *stpnBlock[T]) load(xs [][]float64, nnz *[Lanes]int64, z2, z1 *[Lanes]float64) {
 	in := k.s.in
 	clear(k.z[:in*Lanes])
-	any := k.any[:k.s.cols]
-	clear(any[:in])
+	driven := k.driven // the inputs some lane drives, 64 to a word
+	clear(driven)
 	for l, x := range xs {
 		dst := k.z[l : l+(in-1)*Lanes+1]
 		x = x[:in]
 		// The nonzero inputs (few: one of 37 for ART) in order, found
 		// 64 at a time.
-		for base := 0; base < in; base += 64 {
+		for w := range driven {
+			base := w * 64
 			for m := nonzeroMask(x[base:min(base+64, in)]); m != 0; m &= m - 1 {
 				c := base + bits.TrailingZeros64(m)
 				if t := T(x[c]); t != 0 {
 					dst[c*Lanes] = t
-					any[c] = true
+					driven[w] |= m & -m
 					nnz[l]++
 					v := float64(t)
 					z2[l] += v * v
@@ -354,22 +350,30 @@ func (k *stpnBlock[T]) load(xs [][]float64, nnz *[Lanes]int64, z2, z1 *[Lanes]fl
 			}
 		}
 	}
-	h := k.h[:len(any[in:])*Lanes]
+	k.nz = k.nz[:0]
+	for w, m := range driven {
+		for ; m != 0; m &= m - 1 {
+			k.nz = append(k.nz, int32(w*64+bits.TrailingZeros64(m)))
+		}
+	}
+	h := k.h[:(k.s.cols-in)*Lanes]
 	copy(k.z[in*Lanes:], h)
 	s2, s1, n := *z2, *z1, *nnz // in registers, not through the pointers
-	for c := range any[in:] {
+	for c := range k.s.cols - in {
 		q := (*[Lanes]T)(h[c*Lanes : c*Lanes+Lanes])
-		driven := false
+		some := false
 		for l, t := range q {
 			v := float64(t)
 			s2[l] += v * v
 			s1[l] += math.Abs(v)
 			if t != 0 {
 				n[l]++
-				driven = true
+				some = true
 			}
 		}
-		any[in+c] = driven
+		if some {
+			k.nz = append(k.nz, int32(in+c))
+		}
 	}
 	*z2, *z1, *nnz = s2, s1, n
 }
@@ -377,7 +381,8 @@ func (k *stpnBlock[T]) load(xs [][]float64, nnz *[Lanes]int64, z2, z1 *[Lanes]fl
 // readRow reads row r of every lane: S = W + F and Σ S² in one pass (F
 // first brought up to date when its update is pending), then the
 // normalised row against z, as stpLayer.fusedRow does for one lane.
-func (k *stpnBlock[T]) readRow(r, cols, pc int) (acc, paper [Lanes]T) {
+func (k *stpnBlock[T]) readRow(r, cols, pc int, acc, paper *[Lanes]T) {
+	*acc, *paper = [Lanes]T{}, [Lanes]T{}
 	s := k.s
 	w := k.w[r*cols : (r+1)*cols]
 	row := k.row[:cols*Lanes]
@@ -433,8 +438,8 @@ func (k *stpnBlock[T]) readRow(r, cols, pc int) (acc, paper [Lanes]T) {
 	if !finite {
 		cs = k.all
 	}
-	if readKernel(row, k.z, cs, inv, &acc, &paper) {
-		return acc, paper
+	if readKernel(row, k.z, cs, inv, acc, paper) {
+		return
 	}
 	for _, c := range cs {
 		q := row[int(c)*Lanes : int(c)*Lanes+Lanes]
@@ -447,7 +452,6 @@ func (k *stpnBlock[T]) readRow(r, cols, pc int) (acc, paper [Lanes]T) {
 			paper[l] += zc[l] * zc[l] * T(math.Abs(float64(g)))
 		}
 	}
-	return acc, paper
 }
 
 // scales returns row r's factors of F before its update (1/(‖S_r‖ + ε)
