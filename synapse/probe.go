@@ -65,15 +65,17 @@ type probe struct {
 	// uncounted, only their sums wanted.
 	offBooks bool
 	// nz lists the columns of the current read whose presynaptic value is
-	// nonzero (scratch of the fused kernels).
-	nz []int32
+	// nonzero (scratch of the fused kernels); sums holds their rows' sums.
+	nz   []int32
+	sums []float64
 }
 
-// fusedRow reads row r of an array without materialising its efficacies
-// for anyone else: it returns Σ_f e_f z_f and Σ_f z_f² |e_f| exactly as
-// mac would on the row, using nz (the columns with z_f ≠ 0) where zero
-// columns cannot matter.
-type fusedRow func(r int, z []float64, nz []int32) (acc, paper float64)
+// fusedRows reads every row r of an array without materialising its
+// efficacies for anyone else: it sets acc[r] = Σ_f e_rf z_f and
+// paper[r] = Σ_f z_f² |e_rf| exactly as mac would on the row, using nz (the
+// columns with z_f ≠ 0) where zero columns cannot matter. Rows may be taken
+// together (independent sums run side by side), each in mac's order.
+type fusedRows func(z []float64, nz []int32, acc, paper []float64)
 
 // read is the one read loop of every synaptic array: for each postsynaptic
 // row r it takes the row of efficacies row(r) returns (built in a scratch
@@ -85,7 +87,7 @@ type fusedRow func(r int, z []float64, nz []int32) (acc, paper float64)
 // (the cell's own kernel); it is used when the read is ideal — no device
 // rewrites the efficacies and no count needs them one by one — and gives
 // the same bits as row followed by mac.
-func (p *probe) read(a int, z, out []float64, rows int, row func(r int) []float64, fused fusedRow) float64 {
+func (p *probe) read(a int, z, out []float64, rows int, row func(r int) []float64, fused fusedRows) float64 {
 	if p.offBooks {
 		for r := range rows {
 			out[r] += dot(row(r), z)
@@ -95,11 +97,14 @@ func (p *probe) read(a int, z, out []float64, rows int, row func(r int) []float6
 	p.begin(a, z, rows)
 	var e float64
 	if fused != nil && p.dev == nil && !p.meter.Abs && !p.meter.Peak {
-		nz := p.nonzero(z)
-		for r := range rows {
-			acc, er := fused(r, z, nz)
-			out[r] += acc
-			e += er
+		if len(p.sums) < 2*rows {
+			p.sums = make([]float64, 2*rows)
+		}
+		acc, paper := p.sums[:rows], p.sums[rows:2*rows]
+		fused(z, p.nonzero(z), acc, paper)
+		for r, v := range acc {
+			out[r] += v
+			e += paper[r]
 		}
 	} else {
 		for r := range rows {
@@ -223,6 +228,46 @@ func macSparse(e, z []float64, nz []int32) (acc, paper float64) {
 		paper += zc * zc * math.Abs(v)
 	}
 	return acc, paper
+}
+
+// macRows sets acc[r], paper[r] = macSparse(row r of w, z, nz) for every
+// row of w (cols wide, len(acc) rows): four rows at a time, their eight
+// sums independent chains, each in macSparse's order.
+func macRows(w []float64, cols int, z []float64, nz []int32, acc, paper []float64) {
+	all := 4*len(nz) > 3*cols // macSparse's choice: then every column, as mac
+	z = z[:cols]
+	r := 0
+	for ; r+4 <= len(acc); r += 4 {
+		e0, e1 := w[r*cols:(r+1)*cols], w[(r+1)*cols:(r+2)*cols]
+		e2, e3 := w[(r+2)*cols:(r+3)*cols], w[(r+3)*cols:(r+4)*cols]
+		var a0, a1, a2, a3, p0, p1, p2, p3 float64
+		col := func(c int) {
+			zc := z[c]
+			z2 := zc * zc
+			a0 += e0[c] * zc
+			p0 += z2 * math.Abs(e0[c])
+			a1 += e1[c] * zc
+			p1 += z2 * math.Abs(e1[c])
+			a2 += e2[c] * zc
+			p2 += z2 * math.Abs(e2[c])
+			a3 += e3[c] * zc
+			p3 += z2 * math.Abs(e3[c])
+		}
+		if all {
+			for c := range z {
+				col(c)
+			}
+		} else {
+			for _, c := range nz {
+				col(int(c))
+			}
+		}
+		acc[r], acc[r+1], acc[r+2], acc[r+3] = a0, a1, a2, a3
+		paper[r], paper[r+1], paper[r+2], paper[r+3] = p0, p1, p2, p3
+	}
+	for ; r < len(acc); r++ {
+		acc[r], paper[r] = macSparse(w[r*cols:(r+1)*cols], z, nz)
+	}
 }
 
 // mac returns Σ e_f z_f and Σ z_f² |e_f|.

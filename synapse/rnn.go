@@ -25,10 +25,10 @@ func (d *dense) read(a int, z, out, scratch []float64, pr *probe) float64 {
 			copy(row, d.w[r*d.cols:(r+1)*d.cols])
 		}
 		return row
-	}, func(r int, z []float64, nz []int32) (acc, paper float64) {
+	}, func(z []float64, nz []int32, acc, paper []float64) {
 		// Weights are finite (checked when built), so the zero columns add
 		// nothing: a sparse read skips them.
-		return macSparse(d.w[r*d.cols:(r+1)*d.cols], z, nz)
+		macRows(d.w, d.cols, z, nz, acc, paper)
 	})
 }
 

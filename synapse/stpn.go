@@ -222,10 +222,11 @@ func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 			st.inv[r] = s.normalise(r, row)
 		}
 		return row
-	}, func(r int, z []float64, nz []int32) (acc, paper float64) {
-		acc, paper, st.inv[r] = s.fusedRow(r, s.w[r*s.cols:(r+1)*s.cols], st.f[r*pc:(r+1)*pc], s.p0,
-			s.stp.WeightNorm, st.row, z, nz)
-		return acc, paper
+	}, func(z []float64, nz []int32, acc, paper []float64) {
+		for r := range acc {
+			acc[r], paper[r], st.inv[r] = s.fusedRow(r, s.w[r*s.cols:(r+1)*s.cols], st.f[r*pc:(r+1)*pc], s.p0,
+				s.stp.WeightNorm, st.row, z, nz)
+		}
 	})
 	if s.bias != nil {
 		for r, b := range s.bias {

@@ -111,10 +111,11 @@ func (st *stpnfState) step(x []float64, delta float64, pr *probe) energy.Paper {
 			st.inv[r] = s.normalise(r, row)
 		}
 		return row
-	}, func(r int, x []float64, nz []int32) (acc, paper float64) {
-		acc, paper, st.inv[r] = s.fusedRow(r, s.w[r*s.in:(r+1)*s.in], st.f[r*s.in:(r+1)*s.in], 0,
-			s.stp.WeightNorm, st.row, x, nz)
-		return acc, paper
+	}, func(x []float64, nz []int32, acc, paper []float64) {
+		for r := range acc {
+			acc[r], paper[r], st.inv[r] = s.fusedRow(r, s.w[r*s.in:(r+1)*s.in], st.f[r*s.in:(r+1)*s.in], 0,
+				s.stp.WeightNorm, st.row, x, nz)
+		}
 	})
 	if !s.stp.WeightNorm && s.bias != nil {
 		// With weight normalisation STPNF.layer_forward ignores its bias.
