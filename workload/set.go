@@ -245,18 +245,14 @@ func readInputs(name string, r io.Reader, size int64, ra io.ReaderAt) (*Set, err
 		return errorf("inputs", name, "sequence %d step %d channel %d is %v, want a finite value", k/(t*i), k/i%t, k%i, v)
 	}
 	check32 := func(k int, vs []float32) error {
-		for j, v := range vs {
-			if v-v != 0 { // NaN or ±Inf
-				return bad(k+j, float64(v))
-			}
+		if j := nonFinite32(vs); j >= 0 {
+			return bad(k+j, float64(vs[j]))
 		}
 		return nil
 	}
 	check64 := func(k int, vs []float64) error {
-		for j, v := range vs {
-			if v-v != 0 {
-				return bad(k+j, v)
-			}
+		if j := nonFinite64(vs); j >= 0 {
+			return bad(k+j, vs[j])
 		}
 		return nil
 	}
@@ -279,6 +275,68 @@ func readInputs(name string, r io.Reader, size int64, ra io.ReaderAt) (*Set, err
 		s.x32, s.x64 = fortran(s.x32, nr.Shape), fortran(s.x64, nr.Shape)
 	}
 	return s, nil
+}
+
+// nonFinite32 returns the index of the first NaN or ±Inf of vs, or −1.
+// Two float32 at a time, as the halves of a uint64: an exponent of all
+// ones (NaN, ±Inf) is the one that carries into its sign bit when the
+// exponent's lowest bit is added, so a block is tested without a branch,
+// and searched only when it holds one (inputs are tens of megabytes, all
+// finite).
+func nonFinite32(vs []float32) int {
+	const exp, one = 0x7f8000007f800000, 0x0080000000800000
+	for lo := 0; lo < len(vs); lo += finiteBlock {
+		b := vs[lo:min(lo+finiteBlock, len(vs))]
+		pairs := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/2)
+		bad := carries(pairs, exp, one)
+		if len(b)%2 == 1 {
+			bad |= uint64(math.Float32bits(b[len(b)-1]))&0x7f800000 + 0x00800000
+		}
+		if bad&(exp+one) != 0 {
+			for j, v := range b {
+				if v-v != 0 {
+					return lo + j
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// nonFinite64 is nonFinite32 for float64, one at a time.
+func nonFinite64(vs []float64) int {
+	const exp, one = 0x7ff0000000000000, 0x0010000000000000
+	for lo := 0; lo < len(vs); lo += finiteBlock {
+		b := vs[lo:min(lo+finiteBlock, len(vs))]
+		if carries(unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)), exp, one)&(exp+one) != 0 {
+			for j, v := range b {
+				if v-v != 0 {
+					return lo + j
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// finiteBlock is how many values nonFinite32/64 test at once.
+const finiteBlock = 1 << 14
+
+// carries ORs together v&exp + one over ws, four chains at a time.
+func carries(ws []uint64, exp, one uint64) uint64 {
+	var a, b, c, d uint64
+	i := 0
+	for ; i+4 <= len(ws); i += 4 {
+		w := ws[i : i+4 : i+4]
+		a |= w[0]&exp + one
+		b |= w[1]&exp + one
+		c |= w[2]&exp + one
+		d |= w[3]&exp + one
+	}
+	for _, v := range ws[i:] {
+		a |= v&exp + one
+	}
+	return a | b | c | d
 }
 
 func fortran[T any](x []T, shape []int) []T {
@@ -323,6 +381,7 @@ func inputErr(what, name string, err error) error {
 // wins, so it names the first bad value of the file.
 func readAt[T float32 | float64](ra io.ReaderAt, off int64, dst []T, check func(int, []T) error) error {
 	size := int(unsafe.Sizeof(dst[0]))
+	adviseHuge(npyfile.Bytes(dst))
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(dst)*size/(4<<20)))
 	errs := make([]error, parts)
 	var wg sync.WaitGroup

@@ -428,3 +428,36 @@ func FuzzDecodeInputs(f *testing.F) {
 		}
 	})
 }
+
+// The branch-free test finds the first NaN or ±Inf wherever it lies (first,
+// either side of a block boundary, in an odd tail, last) and takes no finite
+// value for one: the largest, the least subnormal, −0.
+func TestNonFinite(t *testing.T) {
+	fin64 := []float64{math.MaxFloat64, -math.MaxFloat64, 5e-324, math.Copysign(0, -1), 1}
+	fin32 := []float32{math.MaxFloat32, -math.MaxFloat32, 1e-45, float32(math.Copysign(0, -1)), 1}
+	for _, n := range []int{1, 2, 7, finiteBlock - 1, finiteBlock, finiteBlock + 1, 2*finiteBlock + 5} {
+		for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+			for _, at := range []int{-1, 0, 1, n / 2, finiteBlock - 1, finiteBlock, n - 2, n - 1} {
+				if at >= n || at < -1 {
+					continue
+				}
+				v64, v32 := make([]float64, n), make([]float32, n)
+				for i := range v64 {
+					v64[i], v32[i] = fin64[i%5], fin32[i%5]
+				}
+				if at >= 0 {
+					v64[at], v32[at] = bad, float32(bad)
+					if at+1 < n { // a later one is not the first
+						v64[n-1], v32[n-1] = math.NaN(), float32(math.NaN())
+					}
+				}
+				if got := nonFinite64(v64); got != at {
+					t.Errorf("float64 ×%d, %v at %d: found at %d", n, bad, at, got)
+				}
+				if got := nonFinite32(v32); got != at {
+					t.Errorf("float32 ×%d, %v at %d: found at %d", n, bad, at, got)
+				}
+			}
+		}
+	}
+}
