@@ -124,6 +124,18 @@ type Counts struct {
 // NewCounts returns zero counts over arrays synaptic arrays.
 func NewCounts(arrays int) Counts { return Counts{Arrays: make([]ArrayCounts, arrays)} }
 
+// NewCountsList returns n Counts of arrays arrays each, zeroed, their
+// arrays cut from one allocation (a run keeps one per sequence: tens of
+// thousands, allocated before its workers start).
+func NewCountsList(n, arrays int) []Counts {
+	cs := make([]Counts, n)
+	slab := make([]ArrayCounts, n*arrays)
+	for i := range cs {
+		cs[i].Arrays = slab[i*arrays : (i+1)*arrays : (i+1)*arrays]
+	}
+	return cs
+}
+
 // Reset zeroes c, keeping its arrays (and their per-cell counts).
 func (c *Counts) Reset() {
 	for i := range c.Arrays {

@@ -71,3 +71,19 @@ func TestBill(t *testing.T) {
 		t.Error("Point")
 	}
 }
+
+// NewCountsList's counts are zeroed and independent though cut from one
+// allocation: a change, or an append, to one leaves its neighbours alone.
+func TestNewCountsList(t *testing.T) {
+	cs := NewCountsList(3, 2)
+	for i := range cs {
+		if !reflect.DeepEqual(cs[i].Arrays, make([]ArrayCounts, 2)) {
+			t.Fatalf("counts %d: %+v", i, cs[i])
+		}
+	}
+	cs[1].Arrays[1].Reads = 7
+	cs[0].Arrays = append(cs[0].Arrays, ArrayCounts{Reads: 9})
+	if cs[0].Arrays[1].Reads != 0 || cs[2].Arrays[0].Reads != 0 || cs[1].Arrays[0].Reads != 0 {
+		t.Errorf("a change to one list reached another: %+v", cs)
+	}
+}

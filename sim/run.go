@@ -241,15 +241,9 @@ func Run(ctx context.Context, net *synapse.Network, in *workload.Stream, opt Opt
 	}
 	arrays := len(net.Arrays())
 	if opt.Meter != nil {
-		res.Counts = make([]energy.Counts, in.N)
-		for n := range res.Counts {
-			res.Counts[n] = energy.NewCounts(arrays)
-		}
+		res.Counts = energy.NewCountsList(in.N, arrays)
 		if opt.KeepSteps {
-			res.StepCounts = make([]energy.Counts, steps)
-			for i := range res.StepCounts {
-				res.StepCounts[i] = energy.NewCounts(arrays)
-			}
+			res.StepCounts = energy.NewCountsList(steps, arrays)
 		}
 	}
 	workers := opt.Workers
