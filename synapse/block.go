@@ -162,6 +162,10 @@ type stpnBlock[T real] struct {
 	// The update after a sequence's last step is never taken: nothing
 	// reads F after it.
 	pending bool
+	// fresh says that F is owed its zeroing: a sequence's first step
+	// clears each row of F as it reads it (while it is in the cache)
+	// rather than Reset clearing all of it (megabytes at hidden 512).
+	fresh bool
 }
 
 func newSTPNBlock[T real](s *STPN) *stpnBlock[T] {
@@ -212,9 +216,9 @@ func narrow[T real](v []float64) []T {
 }
 
 func (k *stpnBlock[T]) reset() {
-	clear(k.f)
 	clear(k.h)
 	k.pending = false
+	k.fresh = true
 }
 
 // step is stpnState.step for Lanes sequences at once, lane by lane the same
@@ -260,6 +264,7 @@ func (k *stpnBlock[T]) step(b *Block, xs [][]float64, e []energy.Paper) {
 			}
 		}
 	}
+	k.fresh = false // every row of F has been cleared
 	k.activate()
 	for l, rn := range b.runners {
 		h := rn.state.(*stpnState).h
@@ -400,6 +405,9 @@ func (k *stpnBlock[T]) readRow(r, cols, pc int, acc, paper *[Lanes]T) {
 	}
 	wp := w[s.p0:s.p1]
 	rp := row[s.p0*Lanes : s.p1*Lanes]
+	if k.fresh {
+		clear(f)
+	}
 	if k.pending {
 		k.updateRow(r, pc, wp, rp, &ss)
 		wp = nil

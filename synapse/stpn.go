@@ -170,7 +170,6 @@ func (s *STPN) newState() cellState {
 	pc := s.p1 - s.p0
 	return &stpnState{
 		cell: s,
-		f:    make([]float64, s.hidden*pc),
 		h:    make([]float64, s.hidden),
 		z:    make([]float64, s.cols),
 		row:  make([]float64, s.cols),
@@ -186,7 +185,9 @@ func (s *STPN) Arrays() []ArrayInfo {
 
 type stpnState struct {
 	cell *STPN
-	f    []float64 // plastic state F, hidden × (p1 − p0)
+	// f is the plastic state F, hidden × (p1 − p0), allocated by the
+	// first step (the lanes of a lock-step block never take one).
+	f    []float64
 	h    []float64 // h_{t−1}, then h_t
 	z    []float64 // [x ; h]
 	row  []float64 // one row of the total efficacy S = W + F
@@ -205,6 +206,9 @@ func (st *stpnState) output() []float64 { return st.h }
 
 func (st *stpnState) step(x []float64, delta float64, pr *probe) energy.Paper {
 	s := st.cell
+	if st.f == nil {
+		st.f = make([]float64, s.hidden*(s.p1-s.p0))
+	}
 	z := st.z
 	copy(z, x)
 	copy(z[s.in:], st.h)
