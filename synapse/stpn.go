@@ -187,14 +187,14 @@ type stpnState struct {
 	cell *STPN
 	// f is the plastic state F, hidden × (p1 − p0), allocated by the
 	// first step (the lanes of a lock-step block never take one).
-	f    []float64
-	h    []float64 // h_{t−1}, then h_t
-	z    []float64 // [x ; h]
-	row  []float64 // one row of the total efficacy S = W + F
-	pre  []float64 // preactivation
-	inv  []float64 // 1/(n_r + ε) per row, the factor applied to F before its update
-	oja  []float64
-	lam  decayMem // this step's decay factors when they are not λ itself
+	f   []float64
+	h   []float64 // h_{t−1}, then h_t
+	z   []float64 // [x ; h]
+	row []float64 // one row of the total efficacy S = W + F
+	pre []float64 // preactivation
+	inv []float64 // 1/(n_r + ε) per row, the factor applied to F before its update
+	oja []float64
+	lam decayMem // this step's decay factors when they are not λ itself
 }
 
 func (st *stpnState) reset() {
