@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -183,4 +184,41 @@ func FuzzPickle(f *testing.F) {
 			p = p[n:]
 		}
 	})
+}
+
+// Float64s' one-loop path for elements lying in order gives what the
+// element-by-element walk gives: float32 and float64 in either byte order,
+// float16, an offset into the storage, dimensions of size 1 with any stride.
+func TestFloat64sContiguous(t *testing.T) {
+	for _, c := range []struct {
+		dt    DType
+		order binary.ByteOrder
+	}{{Float32, binary.LittleEndian}, {Float64, binary.LittleEndian}, {Float32, binary.BigEndian}, {Float64, binary.BigEndian}, {Float16, binary.LittleEndian}} {
+		size := c.dt.Size()
+		raw := make([]byte, 40*size)
+		for i := range 40 {
+			v := float64(i)*1.25 - 17
+			switch c.dt {
+			case Float32:
+				c.order.PutUint32(raw[i*4:], math.Float32bits(float32(v)))
+			case Float64:
+				c.order.PutUint64(raw[i*8:], math.Float64bits(v))
+			case Float16:
+				c.order.PutUint16(raw[i*2:], uint16(0x3c00+i)) // 1 + i/1024
+			}
+		}
+		ten := &Tensor{Name: "t", DType: c.dt, Shape: []int{3, 1, 4}, raw: raw, order: c.order, offset: 5, stride: []int64{4, 99, 1}}
+		if !ten.contiguous() {
+			t.Fatalf("%v: not contiguous", c.dt)
+		}
+		var want []float64
+		ten.each(func(v float64) { want = append(want, v) })
+		if got := ten.Float64s(); !slices.Equal(got, want) {
+			t.Errorf("%v %v: %v, element by element %v", c.dt, c.order, got, want)
+		}
+	}
+	strided := &Tensor{Shape: []int{2, 3}, stride: []int64{1, 2}}
+	if strided.contiguous() {
+		t.Error("a transposed view taken for contiguous")
+	}
 }

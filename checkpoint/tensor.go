@@ -117,9 +117,46 @@ func (t *Tensor) Len() int {
 // Float64s returns the elements in C order, widened to float64, in a new
 // slice of Len elements.
 func (t *Tensor) Float64s() []float64 {
-	out := make([]float64, 0, t.Len())
-	t.each(func(v float64) { out = append(out, v) })
+	n := t.Len()
+	if !t.contiguous() {
+		out := make([]float64, 0, n)
+		t.each(func(v float64) { out = append(out, v) })
+		return out
+	}
+	// The elements lie in order, one after another: converted in one loop
+	// (a checkpoint's tensors are, and hold hundreds of thousands).
+	out := make([]float64, n)
+	size := t.DType.Size()
+	b := t.raw[t.offset*int64(size):][:n*size]
+	switch {
+	case t.DType == Float32 && t.order == binary.LittleEndian:
+		for i := range out {
+			out[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])))
+		}
+	case t.DType == Float64 && t.order == binary.LittleEndian:
+		for i := range out {
+			out[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+		}
+	default:
+		conv := converter(t.DType, t.order)
+		for i := range out {
+			out[i] = conv(b[i*size:])
+		}
+	}
 	return out
+}
+
+// contiguous reports whether t's elements lie in C order one after another
+// (a dimension of size 1 may have any stride).
+func (t *Tensor) contiguous() bool {
+	want := int64(1)
+	for d := len(t.Shape) - 1; d >= 0; d-- {
+		if t.Shape[d] != 1 && t.stride[d] != want {
+			return false
+		}
+		want *= int64(t.Shape[d])
+	}
+	return true
 }
 
 // each calls fn on every element in C order.

@@ -78,14 +78,16 @@ func (p *params) get(name string, shape ...int) ([]float64, error) {
 	if !slices.Equal(t.Shape, shape) {
 		return nil, p.errf(name, "has shape %s, config needs %s", shapeString(t.Shape), shapeString(shape))
 	}
-	if err := p.finite(t); err != nil {
+	data := t.Float64s()
+	if err := p.finite(t, data); err != nil {
 		return nil, err
 	}
-	return t.Float64s(), nil
+	return data, nil
 }
 
-func (p *params) finite(t *checkpoint.Tensor) error {
-	for i, v := range t.Float64s() {
+// finite checks that data, the values of t, are finite.
+func (p *params) finite(t *checkpoint.Tensor, data []float64) error {
+	for i, v := range data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return &BuildError{File: p.sd.File, Tensor: t.Name, Msg: fmt.Sprintf("holds %v at flat index %d; weights must be finite", v, i)}
 		}
@@ -118,7 +120,7 @@ func (p *params) getAny(name string) (*checkpoint.Tensor, error) {
 	if !t.DType.IsFloat() {
 		return nil, p.errf(name, "has integer dtype %s; weights must be floating point", t.DType)
 	}
-	return t, p.finite(t)
+	return t, p.finite(t, t.Float64s())
 }
 
 // unused refuses tensors the architecture has no place for.
@@ -174,6 +176,10 @@ func broadcast(dst []float64, rows, cols int, src []float64, shape []int) error 
 	copy(s[2-len(shape):], shape)
 	if (s[0] != rows && s[0] != 1) || (s[1] != cols && s[1] != 1) {
 		return fmt.Errorf("shape %v vs [%d %d]", shape, rows, cols)
+	}
+	if s[0] == rows && s[1] == cols {
+		copy(dst, src) // nothing to broadcast
+		return nil
 	}
 	for r := range rows {
 		for c := range cols {
