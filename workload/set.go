@@ -381,7 +381,6 @@ func inputErr(what, name string, err error) error {
 // wins, so it names the first bad value of the file.
 func readAt[T float32 | float64](ra io.ReaderAt, off int64, dst []T, check func(int, []T) error) error {
 	size := int(unsafe.Sizeof(dst[0]))
-	adviseHuge(npyfile.Bytes(dst))
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(dst)*size/(4<<20)))
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
