@@ -238,28 +238,36 @@ func macRows(w []float64, cols int, z []float64, nz []int32, acc, paper []float6
 	z = z[:cols]
 	r := 0
 	for ; r+4 <= len(acc); r += 4 {
-		e0, e1 := w[r*cols:(r+1)*cols], w[(r+1)*cols:(r+2)*cols]
-		e2, e3 := w[(r+2)*cols:(r+3)*cols], w[(r+3)*cols:(r+4)*cols]
+		e := w[r*cols : (r+4)*cols]
+		e0, e1, e2, e3 := e[:cols], e[cols:2*cols], e[2*cols:3*cols], e[3*cols:4*cols]
 		var a0, a1, a2, a3, p0, p1, p2, p3 float64
-		col := func(c int) {
-			zc := z[c]
-			z2 := zc * zc
-			a0 += e0[c] * zc
-			p0 += z2 * math.Abs(e0[c])
-			a1 += e1[c] * zc
-			p1 += z2 * math.Abs(e1[c])
-			a2 += e2[c] * zc
-			p2 += z2 * math.Abs(e2[c])
-			a3 += e3[c] * zc
-			p3 += z2 * math.Abs(e3[c])
-		}
 		if all {
-			for c := range z {
-				col(c)
+			e0, e1, e2, e3 = e0[:len(z)], e1[:len(z)], e2[:len(z)], e3[:len(z)]
+			for c, zc := range z {
+				z2 := zc * zc
+				v0, v1, v2, v3 := e0[c], e1[c], e2[c], e3[c]
+				a0 += v0 * zc
+				p0 += z2 * math.Abs(v0)
+				a1 += v1 * zc
+				p1 += z2 * math.Abs(v1)
+				a2 += v2 * zc
+				p2 += z2 * math.Abs(v2)
+				a3 += v3 * zc
+				p3 += z2 * math.Abs(v3)
 			}
 		} else {
 			for _, c := range nz {
-				col(int(c))
+				zc := z[c]
+				z2 := zc * zc
+				v0, v1, v2, v3 := e0[c], e1[c], e2[c], e3[c]
+				a0 += v0 * zc
+				p0 += z2 * math.Abs(v0)
+				a1 += v1 * zc
+				p1 += z2 * math.Abs(v1)
+				a2 += v2 * zc
+				p2 += z2 * math.Abs(v2)
+				a3 += v3 * zc
+				p3 += z2 * math.Abs(v3)
 			}
 		}
 		acc[r], acc[r+1], acc[r+2], acc[r+3] = a0, a1, a2, a3
