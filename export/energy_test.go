@@ -8,7 +8,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -341,10 +340,9 @@ func TestNonFiniteRefused(t *testing.T) {
 
 // The energy report's JSON, with its per-sequence list written directly,
 // is byte for byte what encoding/json writes for the whole document; for a
-// ranged design, for an empty and a missing list, and for a list long
-// enough to be formatted in parts (exact and ranged values, ±0) too.
+// ranged design, for an empty and a missing list, and for a long list of
+// exact and ranged values and ±0 too.
 func TestEnergyJSONAsEncodingJSON(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
 	rng := rand.New(rand.NewPCG(1, 2))
 	long := make(Values, 3*4096+17)
 	for i := range long {

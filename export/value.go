@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Value is a quantity known to lie in [Lo, Hi]; Lo == Hi when it is exact.
@@ -65,8 +63,7 @@ func (vs Values) MarshalJSON() ([]byte, error) {
 
 // appendIndented appends vs as encoding/json indents a []Value that is the
 // value of a key at depth 1 (indent "  "): one object per element, its keys
-// on their own lines. vs is finite (validated). A long list is formatted in
-// parts at once, one per CPU, and joined in order: the same bytes.
+// on their own lines. vs is finite (validated).
 func appendIndented(b []byte, vs Values) []byte {
 	if vs == nil {
 		return append(b, "null"...)
@@ -75,35 +72,15 @@ func appendIndented(b []byte, vs Values) []byte {
 		return append(b, "[]"...)
 	}
 	b = append(b, '[')
-	parts := min(runtime.GOMAXPROCS(0), len(vs)/4096)
-	if parts < 2 {
-		return append(appendObjects(b, vs, true), "\n  ]"...)
-	}
-	out := make([][]byte, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		lo, hi := p*len(vs)/parts, (p+1)*len(vs)/parts
-		wg.Go(func() { out[p] = appendObjects(make([]byte, 0, (hi-lo)*64), vs[lo:hi], p == 0) })
-	}
-	wg.Wait()
-	for _, o := range out {
-		b = append(b, o...)
-	}
-	return append(b, "\n  ]"...)
-}
-
-// appendObjects appends the indented objects of vs, each after a comma
-// unless first (the list's first).
-func appendObjects(b []byte, vs Values, first bool) []byte {
 	for i, v := range vs {
-		if i > 0 || !first {
+		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, "\n    {\n      \"low\": "...)
 		b = appendPair(b, v, ",\n      \"high\": ")
 		b = append(b, "\n    }"...)
 	}
-	return b
+	return append(b, "\n  ]"...)
 }
 
 // appendPair appends v.Lo, sep and v.Hi; an exact value's number is
