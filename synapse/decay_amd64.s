@@ -288,7 +288,8 @@ TEXT ·pack8(SB), NOSPLIT, $0-160
 	VBROADCASTSD delta+144(FP), Z15
 	VBROADCASTSD decayv<>+0(SB), Z16   // LOG2E
 	VBROADCASTSD decayv<>+448(SB), Z12 // −1076.0
-	VPXORQ Z9, Z9, Z9                  // 0
+	VPTERNLOGQ $0xff, Z10, Z10, Z10
+	VPSRLQ $1, Z10, Z10                // 0x7fff…: all bits but the sign
 	XORQ AX, AX
 	SHRQ $3, CX
 	TESTQ CX, CX
@@ -300,7 +301,7 @@ loopp:
 	VCMPPD $29, Z12, Z1, K1            // x·LOG2E ≥ −1076 (false for NaN)
 	TESTQ R12, R12
 	JE   nof
-	VCMPPD $4, (R11), Z9, K1, K1       // and f ≠ 0
+	VPTESTMQ (R11), Z10, K1, K1        // and f ≠ ±0: its bits but the sign (integer: a subnormal f takes no assist)
 	ADDQ $64, R11
 nof:
 	VCMPPD $3, Z8, Z8, K4              // ln λ NaN: λ outside [0, 1]

@@ -38,14 +38,16 @@ func TestDecayKernelIsMathExp(t *testing.T) {
 	p.setLambda(lambda)
 	p.scalar = false
 	// A state with zeros of both signs (a factor is then not needed) among
-	// values of every size.
+	// values of every size, subnormal ones included.
 	state := make([]float64, len(lambda))
 	for i := range state {
-		switch rng.IntN(4) {
+		switch rng.IntN(5) {
 		case 0:
 			state[i] = math.Copysign(0, rng.NormFloat64())
 		case 1:
 			state[i] = rng.NormFloat64() * 1e-300
+		case 2:
+			state[i] = float64(rng.IntN(9)-4) * 5e-324 // subnormal, or ±0
 		default:
 			state[i] = rng.NormFloat64()
 		}
