@@ -242,6 +242,14 @@ poly8:
 	VPSLLQ $52, Z5, Z1
 	VMULPD Z1, Z0, Z3                  // normal
 	VPCMPGTQ Z9, Z5, K2                // e > 0
+	// Every lane normal (the common case; a far-under lane counts, its x
+	// having been set to 0): the subnormal steps are skipped.
+	KMOVW K2, R8
+	CMPB R8, $0xff
+	JNE  sub8
+	VMOVAPD Z3, Z0
+	JMP  fin8
+sub8:
 	VPCMPGTQ Z5, Z10, K3               // e < −52
 	KORW K2, K3, K5
 	VPBLENDMQ Z9, Z5, K5, Z13          // e, or 0 where not subnormal
@@ -252,6 +260,7 @@ poly8:
 	VPSUBQ Z29, Z0, Z0                 // subnormal: the bits r
 	VBLENDMPD Z3, Z0, K2, Z0
 	VBLENDMPD Z9, Z0, K3, Z0           // under → 0
+fin8:
 	VBLENDMPD Z9, Z0, K1, Z0           // far under → 0
 	VMOVUPD (DX), Z6
 	VBLENDMPD Z6, Z0, K4, Z0           // → λ itself
