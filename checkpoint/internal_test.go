@@ -221,4 +221,9 @@ func TestFloat64sContiguous(t *testing.T) {
 	if strided.contiguous() {
 		t.Error("a transposed view taken for contiguous")
 	}
+	// An empty view keeps no storage: its offset must not be used.
+	empty := &Tensor{Name: "e", DType: Float32, Shape: []int{0, 3}, order: binary.LittleEndian, offset: 5, stride: []int64{3, 1}}
+	if got := empty.Float64s(); got == nil || len(got) != 0 {
+		t.Errorf("empty view: %v", got)
+	}
 }

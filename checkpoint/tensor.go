@@ -118,6 +118,9 @@ func (t *Tensor) Len() int {
 // slice of Len elements.
 func (t *Tensor) Float64s() []float64 {
 	n := t.Len()
+	if n == 0 {
+		return []float64{} // (an empty view's storage may be absent)
+	}
 	if !t.contiguous() {
 		out := make([]float64, 0, n)
 		t.each(func(v float64) { out = append(out, v) })

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -159,5 +160,21 @@ func BenchmarkSilence(b *testing.B) {
 				b.ReportMetric(float64(ts)/float64(td), "ratio")
 			})
 		}
+	}
+}
+
+// A period so short that a gap is an infinite number of steps is refused
+// with a numeric error, not decayed as λ^∞ (which λ = 1 would make NaN).
+func TestInfiniteDelta(t *testing.T) {
+	s := workload.NewBuilder("gap", 1, 37)
+	for k, tk := range []workload.Tick{0, 1 << 40} {
+		if err := s.Add(0, tk, []int32{int32(k)}, []float64{1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := sim.Run(context.Background(), network(t, "ART_STPN_h11"), s.Stream(), sim.Options{Period: 1e-300})
+	var ne *sim.NumericError
+	if !errors.As(err, &ne) || ne.Step != 1 || !strings.Contains(err.Error(), "length in periods is +Inf") {
+		t.Fatalf("err %v", err)
 	}
 }

@@ -427,6 +427,9 @@ func (w *worker) sequence(in *workload.Stream, n int, res *Result, opt Options) 
 		delta := 1.0
 		if k > 0 && !opt.Clocked {
 			delta = float64(in.Time(n, k)-in.Time(n, k-1)) / opt.Period
+			if math.IsInf(delta, 1) { // a period of almost no ticks
+				return &NumericError{Sequence: n, Step: k, Quantity: "the step's length in periods", Value: delta}
+			}
 		}
 		active := in.Input(n, k, w.x)
 		e := w.r.StepFor(w.x, delta)

@@ -150,7 +150,7 @@ looprz:
 	VMULPD Z3, Z2, Z4
 	VADDPD Z4, Z0, Z0
 	VMULPD Z3, Z3, Z3
-	VANDPD Z6, Z2, Z2
+	VPANDQ Z6, Z2, Z2
 	VMULPD Z2, Z3, Z3
 	VADDPD Z3, Z1, Z1
 	ADDQ $4, BX
@@ -565,8 +565,8 @@ nz4:
 nz1:
 	CMPQ CX, R10
 	JGE  nzdone
-	MOVSD (SI)(CX*8), X0
-	UCOMISD X1, X0
+	VMOVSD (SI)(CX*8), X0
+	VUCOMISD X1, X0
 	JNE  nzset
 	JPS  nzset                         // NaN
 	INCQ CX

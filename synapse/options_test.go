@@ -254,38 +254,45 @@ func TestSTPNOptions(t *testing.T) {
 }
 
 // checkBlock runs xs through a block, lane l fed xs scaled by 1 + l/8 (lane
-// 3 all zeros), and checks that every lane gives its own runner's bits.
+// 3 all zeros), and checks that every lane gives its own runner's bits;
+// then, after a Reset, the same with xs scaled by 1 − l/16 against new
+// runners (the block must start from a zero state whatever it last held).
 func checkBlock(t *testing.T, net *synapse.Network, xs [][]float64) {
 	t.Helper()
 	blk := net.NewBlock()
-	blk.Reset()
-	var single [synapse.Lanes]*synapse.Runner
-	for l := range single {
-		single[l] = net.NewRunner()
-	}
 	in := make([][]float64, synapse.Lanes)
 	var e [synapse.Lanes]energy.Paper
-	for k, x := range xs {
-		for l := range in {
-			in[l] = make([]float64, len(x))
-			for i, v := range x {
-				if l != 3 {
-					in[l][i] = v * (1 + float64(l)/8)
+	for pass, scale := range []func(l int) float64{
+		func(l int) float64 { return 1 + float64(l)/8 },
+		func(l int) float64 { return 1 - float64(l)/16 },
+	} {
+		blk.Reset()
+		var single [synapse.Lanes]*synapse.Runner
+		for l := range single {
+			single[l] = net.NewRunner()
+		}
+		for k, x := range xs {
+			for l := range in {
+				in[l] = make([]float64, len(x))
+				for i, v := range x {
+					if l != 3 {
+						in[l][i] = v * scale(l)
+					}
+				}
+			}
+			blk.Step(in, e[:])
+			for l := range single {
+				if want := single[l].Step(in[l]); math.Float64bits(float64(e[l])) != math.Float64bits(float64(want)) {
+					t.Fatalf("block (lock-step %v) pass %d step %d lane %d: %v, runner %v", blk.Lockstep(), pass, k, l, e[l], want)
 				}
 			}
 		}
-		blk.Step(in, e[:])
 		for l := range single {
-			if want := single[l].Step(in[l]); math.Float64bits(float64(e[l])) != math.Float64bits(float64(want)) {
-				t.Fatalf("block (lock-step %v) step %d lane %d: %v, runner %v", blk.Lockstep(), k, l, e[l], want)
-			}
-		}
-	}
-	for l := range single {
-		a, b := blk.Runner(l).Output(), single[l].Output()
-		for i := range a {
-			if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
-				t.Fatalf("block lane %d: hidden %d %v, runner %v", l, i, a[i], b[i])
+			a, b := blk.Runner(l).Output(), single[l].Output()
+			for i := range a {
+				if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+					t.Fatalf("block pass %d lane %d: hidden %d %v, runner %v", pass, l, i, a[i], b[i])
+				}
 			}
 		}
 	}

@@ -119,6 +119,9 @@ func (p *plasticity) decay(delta float64, mem *decayMem, f []float64) []float64 
 	// taken of the packed values only (exp(1·x) is exp(x): the same bits),
 	// then put back in place. When most must be taken, all are, in place.
 	// The chunks of 8 are packed, the rest taken.
+	if f != nil {
+		f = f[:n] // the assembly reads n values of it
+	}
 	c := n &^ 7
 	xs, ys := mem.f[n:n+c], mem.f[2*n:2*n+c]
 	k := pack8(buf, p.logLambda, p.lambda, f, xs, mem.mask, delta)

@@ -12,7 +12,7 @@ import (
 func TestTanhAllIsMathTanh(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	x := []float64{0, math.Copysign(0, -1), 0.625, -0.625, math.Nextafter(0.625, 0), 44.01, 44.02, -50, 1e300,
-		math.Inf(1), math.Inf(-1), math.NaN(), 5e-324, 1e-10}
+		math.Inf(1), math.Inf(-1), math.NaN(), math.Copysign(math.NaN(), -1), 5e-324, 1e-10}
 	for range 2001 { // not a multiple of 4 or 8
 		switch rng.IntN(3) {
 		case 0:
