@@ -245,13 +245,13 @@ func readInputs(name string, r io.Reader, size int64, ra io.ReaderAt) (*Set, err
 		return errorf("inputs", name, "sequence %d step %d channel %d is %v, want a finite value", k/(t*i), k/i%t, k%i, v)
 	}
 	check32 := func(k int, vs []float32) error {
-		if j := nonFinite32(vs); j >= 0 {
+		if j := nonFinite(vs); j >= 0 {
 			return bad(k+j, float64(vs[j]))
 		}
 		return nil
 	}
 	check64 := func(k int, vs []float64) error {
-		if j := nonFinite64(vs); j >= 0 {
+		if j := nonFinite(vs); j >= 0 {
 			return bad(k+j, vs[j])
 		}
 		return nil
@@ -277,36 +277,13 @@ func readInputs(name string, r io.Reader, size int64, ra io.ReaderAt) (*Set, err
 	return s, nil
 }
 
-// nonFinite32 returns the index of the first NaN or ±Inf of vs, or −1. An
-// exponent of all ones (NaN, ±Inf) is the one that carries into the sign
-// bit when the exponent's lowest bit is added: a block is tested without a
-// branch, four chains at a time, and searched only when it holds one
-// (inputs are tens of megabytes, all finite).
-func nonFinite32(vs []float32) int {
-	const exp, one = 0x7f800000, 0x00800000
-	for lo := 0; lo < len(vs); lo += finiteBlock {
-		b := vs[lo:min(lo+finiteBlock, len(vs))]
-		var a, c, d, e uint32
-		i := 0
-		for ; i+4 <= len(b); i += 4 {
-			w := b[i : i+4 : i+4]
-			a |= math.Float32bits(w[0])&exp + one
-			c |= math.Float32bits(w[1])&exp + one
-			d |= math.Float32bits(w[2])&exp + one
-			e |= math.Float32bits(w[3])&exp + one
-		}
-		for _, v := range b[i:] {
-			a |= math.Float32bits(v)&exp + one
-		}
-		if (a|c|d|e)&(exp+one) != 0 {
-			return lo + firstNonFinite(b)
-		}
-	}
-	return -1
-}
-
-// nonFinite64 is nonFinite32 for float64.
-func nonFinite64(vs []float64) int {
+// nonFinite returns the index of the first NaN or ±Inf of vs, or −1. An
+// exponent of all ones (NaN, ±Inf; a float32 keeps it when widened) is the
+// one that carries into the sign bit when the exponent's lowest bit is
+// added: a block is tested without a branch, four chains at a time, and
+// searched only when it holds one (inputs are tens of megabytes, all
+// finite).
+func nonFinite[T float32 | float64](vs []T) int {
 	const exp, one = 0x7ff0000000000000, 0x0010000000000000
 	for lo := 0; lo < len(vs); lo += finiteBlock {
 		b := vs[lo:min(lo+finiteBlock, len(vs))]
@@ -314,13 +291,13 @@ func nonFinite64(vs []float64) int {
 		i := 0
 		for ; i+4 <= len(b); i += 4 {
 			w := b[i : i+4 : i+4]
-			a |= math.Float64bits(w[0])&exp + one
-			c |= math.Float64bits(w[1])&exp + one
-			d |= math.Float64bits(w[2])&exp + one
-			e |= math.Float64bits(w[3])&exp + one
+			a |= math.Float64bits(float64(w[0]))&exp + one
+			c |= math.Float64bits(float64(w[1]))&exp + one
+			d |= math.Float64bits(float64(w[2]))&exp + one
+			e |= math.Float64bits(float64(w[3]))&exp + one
 		}
 		for _, v := range b[i:] {
-			a |= math.Float64bits(v)&exp + one
+			a |= math.Float64bits(float64(v))&exp + one
 		}
 		if (a|c|d|e)&(exp+one) != 0 {
 			return lo + firstNonFinite(b)
@@ -329,7 +306,7 @@ func nonFinite64(vs []float64) int {
 	return -1
 }
 
-// finiteBlock is how many values nonFinite32/64 test at once.
+// finiteBlock is how many values nonFinite tests at once.
 const finiteBlock = 1 << 14
 
 // firstNonFinite returns the index of the first NaN or ±Inf of b (one is

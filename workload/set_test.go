@@ -451,10 +451,10 @@ func TestNonFinite(t *testing.T) {
 						v64[n-1], v32[n-1] = math.NaN(), float32(math.NaN())
 					}
 				}
-				if got := nonFinite64(v64); got != at {
+				if got := nonFinite(v64); got != at {
 					t.Errorf("float64 ×%d, %v at %d: found at %d", n, bad, at, got)
 				}
-				if got := nonFinite32(v32); got != at {
+				if got := nonFinite(v32); got != at {
 					t.Errorf("float32 ×%d, %v at %d: found at %d", n, bad, at, got)
 				}
 			}
