@@ -81,36 +81,20 @@ func lanesAreRunners(t *testing.T, setup func(r *synapse.Runner)) {
 // random (non-one-hot, partly zero) values, so every column is read.
 func TestBlockRandomInputs(t *testing.T) {
 	net := load(t, testutil.Testdata("perf", "ART_STPN_h128"))
-	blk := net.NewBlock()
-	blk.Reset()
+	rng := rand.New(rand.NewPCG(7, 7))
+	blk := blockAgainstRunners(t, net, 12, func(k, l int, x []float64) {
+		for i := range x {
+			if rng.IntN(3) == 0 {
+				x[i] = rng.NormFloat64()
+			}
+		}
+	}, func(k, l int, got, want energy.Paper) {
+		if math.Float64bits(float64(got)) != math.Float64bits(float64(want)) {
+			t.Fatalf("step %d lane %d: block %v, runner %v", k, l, got, want)
+		}
+	})
 	if !blk.Lockstep() {
 		t.Fatal("h128 does not run lock-step")
-	}
-	var single [synapse.Lanes]*synapse.Runner
-	for l := range single {
-		single[l] = net.NewRunner()
-	}
-	rng := rand.New(rand.NewPCG(7, 7))
-	xs := make([][]float64, synapse.Lanes)
-	for l := range xs {
-		xs[l] = make([]float64, 37)
-	}
-	var e [synapse.Lanes]energy.Paper
-	for k := range 12 {
-		for l := range xs {
-			for i := range xs[l] {
-				xs[l][i] = 0
-				if rng.IntN(3) == 0 {
-					xs[l][i] = rng.NormFloat64()
-				}
-			}
-		}
-		blk.Step(xs, e[:])
-		for l := range single {
-			if want := single[l].Step(xs[l]); math.Float64bits(float64(e[l])) != math.Float64bits(float64(want)) {
-				t.Fatalf("step %d lane %d: block %v, runner %v", k, l, e[l], want)
-			}
-		}
 	}
 }
 
@@ -122,44 +106,53 @@ func TestBlockRandomInputs(t *testing.T) {
 // the runner's is NaN.
 func TestBlockOverflow(t *testing.T) {
 	net := load(t, testutil.Testdata("art", "ART_STPN_h11"))
-	blk := net.NewBlock()
-	blk.Reset()
-	var single [synapse.Lanes]*synapse.Runner
-	for l := range single {
-		single[l] = net.NewRunner()
-	}
 	rng := rand.New(rand.NewPCG(9, 9))
-	xs := make([][]float64, synapse.Lanes)
-	for l := range xs {
-		xs[l] = make([]float64, 37)
-	}
-	var e [synapse.Lanes]energy.Paper
 	nonFinite := 0
-	for k := range 16 {
-		for l := range xs {
-			clear(xs[l])
-			xs[l][10+rng.IntN(27)] = 1
-			if k == 0 && l%2 == 0 {
-				xs[l][l/2] = math.Inf(1)
-			}
+	blockAgainstRunners(t, net, 16, func(k, l int, x []float64) {
+		x[10+rng.IntN(27)] = 1
+		if k == 0 && l%2 == 0 {
+			x[l/2] = math.Inf(1)
 		}
-		blk.Step(xs, e[:])
-		for l := range single {
-			want := single[l].Step(xs[l])
-			// A NaN's sign and payload depend on operand order, which
-			// the pure-Go loops do not fix: any NaN matches any NaN.
-			same := math.Float64bits(float64(e[l])) == math.Float64bits(float64(want)) || e[l] != e[l] && want != want
-			if !same {
-				t.Fatalf("step %d lane %d: block %v, runner %v", k, l, e[l], want)
-			}
-			if v := float64(want); v-v != 0 {
-				nonFinite++
-			}
+	}, func(k, l int, got, want energy.Paper) {
+		// A NaN's sign and payload depend on operand order, which the
+		// pure-Go loops do not fix: any NaN matches any NaN.
+		if math.Float64bits(float64(got)) != math.Float64bits(float64(want)) && !(got != got && want != want) {
+			t.Fatalf("step %d lane %d: block %v, runner %v", k, l, got, want)
 		}
-	}
+		if v := float64(want); v-v != 0 {
+			nonFinite++
+		}
+	})
 	if nonFinite < 8*synapse.Lanes/2 {
 		t.Fatalf("%d non-finite energies: the test does not reach the non-finite rows", nonFinite)
 	}
+}
+
+// blockAgainstRunners steps a new block of net and a runner per lane through
+// steps steps of 37 inputs, fill writing lane l's input of step k into x
+// (zeroed first), and hands check each lane's energy from both. It returns
+// the block.
+func blockAgainstRunners(t *testing.T, net *synapse.Network, steps int, fill func(k, l int, x []float64), check func(k, l int, got, want energy.Paper)) *synapse.Block {
+	t.Helper()
+	blk := net.NewBlock()
+	blk.Reset()
+	var single [synapse.Lanes]*synapse.Runner
+	xs := make([][]float64, synapse.Lanes)
+	for l := range single {
+		single[l], xs[l] = net.NewRunner(), make([]float64, 37)
+	}
+	var e [synapse.Lanes]energy.Paper
+	for k := range steps {
+		for l, x := range xs {
+			clear(x)
+			fill(k, l, x)
+		}
+		blk.Step(xs, e[:])
+		for l := range single {
+			check(k, l, e[l], single[l].Step(xs[l]))
+		}
+	}
+	return blk
 }
 
 // BenchmarkBlock runs four 9-step ART sequences in lock-step; compare with

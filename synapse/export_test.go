@@ -19,6 +19,9 @@ func SetDecay8(on bool) bool {
 
 var decay8Available = haveDecay8
 
+// HaveDecay8 says whether the CPU runs the AVX-512 decay kernels.
+func HaveDecay8() bool { return decay8Available }
+
 // SetWide turns the float64 block kernels' AVX-512 path on or off (where
 // the CPU has it; off, they take their AVX2 path) and returns the previous
 // setting.
